@@ -1,0 +1,23 @@
+import { data } from './layers/data.js';
+import { fc } from './layers/fc.js';
+import { embedding, mixed } from './layers/mixed.js';
+import { addto, concat, dropout, scaling, seqConcat } from './layers/combine.js';
+import { expand, firstSeq, lastSeq, pooling } from './layers/sequence.js';
+import { batchNorm, imgConv, imgPool } from './layers/image.js';
+import { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
+import {
+  contextProjection, dotmulOperator, dotmulProjection, fullMatrixProjection, identityProjection, scalingProjection,
+  tableProjection, transFullMatrixProjection,
+} from './projections.js';
+
+/**
+ * The layer functions, as `paddle.layer.*`: `layer.fc`, `layer.mixed`, `layer.fullMatrixProjection` ...
+ * @example
+ * const hidden = layer.fc({ input: layer.data({ name: 'x', type: dataType.denseVector(8) }), size: 4 });
+ */
+export const layer = {
+  data, fc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, pooling, firstSeq, lastSeq, expand,
+  imgConv, imgPool, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
+  fullMatrixProjection, transFullMatrixProjection, tableProjection, identityProjection, dotmulProjection,
+  scalingProjection, contextProjection, dotmulOperator,
+} as const;

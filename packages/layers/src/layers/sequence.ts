@@ -1,0 +1,107 @@
+import { knownKeys, oneOf, optionalName } from '../check.js';
+import type { SeqLevel } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { asLayer, denseInput, sequenceInput } from '../inputs.js';
+import { LayerOutput } from '../LayerOutput.js';
+
+/** Where a sequence reduction ends: one row per sequence, or one row per sub-sequence (nested input). */
+export type AggLevel = 'toNoSequence' | 'toSequence';
+export const AGG_LEVELS: readonly AggLevel[] = ['toNoSequence', 'toSequence'];
+export type PoolingType = 'max' | 'avg' | 'sum';
+
+function reduction(where: string, input: unknown, aggLevel: unknown) {
+  const layer = denseInput(where, 'input', sequenceInput(where, 'input', asLayer(where, 'input', input)));
+  const level = oneOf(where, 'aggLevel', aggLevel ?? 'toNoSequence', AGG_LEVELS);
+  if (level === 'toSequence' && layer.seqLevel !== 2) {
+    throw new ConfigError(`${where}: aggLevel 'toSequence' reduces each sub-sequence and needs a nested sequence, got ${layer.describe()}`);
+  }
+  const outLevel: SeqLevel = level === 'toSequence' ? 1 : 0;
+  return { layer, outLevel, transType: level === 'toSequence' ? ('seq' as const) : ('non-seq' as const) };
+}
+
+/**
+ * Max, average or sum over the rows of each sequence (or of each sub-sequence with aggLevel 'toSequence').
+ * @paddle paddle.layer.pooling (pooling_layer)
+ * @example
+ * const sentence = layer.pooling({ input: hidden, poolingType: 'max' });
+ */
+export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; aggLevel?: AggLevel; name?: string }): LayerOutput {
+  const where = 'layer.pooling';
+  knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name']);
+  const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
+  const kind = oneOf(where, 'poolingType', args.poolingType ?? 'max', ['max', 'avg', 'sum'] as const);
+  const name = optionalName(where, args.name);
+  return new LayerOutput({
+    prefix: 'seq_pooling', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],
+    emit: (ctx) => ({
+      type: kind === 'max' ? 'max' : 'average', size: layer.size, active_type: '',
+      inputs: [{ input_layer_name: ctx.nameOf(layer) }],
+      ...(kind === 'max' ? {} : { average_strategy: kind === 'avg' ? 'average' : 'sum' }),
+      trans_type: transType,
+    }),
+  });
+}
+
+function seqInstance(first: boolean) {
+  const where = first ? 'layer.firstSeq' : 'layer.lastSeq';
+  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: string }): LayerOutput => {
+    knownKeys(where, args, ['input', 'aggLevel', 'name']);
+    const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
+    const name = optionalName(where, args.name);
+    return new LayerOutput({
+      prefix: first ? 'first_seq' : 'last_seq', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],
+      emit: (ctx) => ({
+        type: 'seqlastins', size: layer.size, active_type: '', inputs: [{ input_layer_name: ctx.nameOf(layer) }],
+        ...(first ? { select_first: true } : {}), trans_type: transType,
+      }),
+    });
+  };
+}
+
+/**
+ * The first row of each sequence (or sub-sequence).
+ * @paddle paddle.layer.first_seq
+ * @example
+ * const backwardFirst = layer.firstSeq({ input: srcBackward });
+ */
+export const firstSeq = seqInstance(true);
+
+/**
+ * The last row of each sequence (or sub-sequence).
+ * @paddle paddle.layer.last_seq
+ * @example
+ * const last = layer.lastSeq({ input: rnn });
+ */
+export const lastSeq = seqInstance(false);
+
+/**
+ * Repeats each row of `input` over the rows of the matching sequence of `expandAs`.
+ * `expandLevel` 'fromNoSequence': one input row per sequence; 'fromSequence': one per sub-sequence.
+ * @paddle paddle.layer.expand (expand_layer)
+ * @example
+ * const perWord = layer.expand({ input: sentenceVector, expandAs: words });
+ */
+export function expand(args: {
+  input: LayerOutput; expandAs: LayerOutput; expandLevel?: 'fromNoSequence' | 'fromSequence'; name?: string;
+}): LayerOutput {
+  const where = 'layer.expand';
+  knownKeys(where, args, ['input', 'expandAs', 'expandLevel', 'name']);
+  const input = denseInput(where, 'input', asLayer(where, 'input', args.input));
+  const target = sequenceInput(where, 'expandAs', asLayer(where, 'expandAs', args.expandAs));
+  const level = oneOf(where, 'expandLevel', args.expandLevel ?? 'fromNoSequence', ['fromNoSequence', 'fromSequence'] as const);
+  const needed = level === 'fromNoSequence' ? 0 : 1;
+  if (input.seqLevel !== needed || (level === 'fromSequence' && target.seqLevel !== 2)) {
+    throw new ConfigError(
+      `${where}: expandLevel '${level}' needs ${needed === 0 ? 'a non-sequence input' : 'a sequence input and a nested-sequence expandAs'}, got input ${input.describe()} and expandAs ${target.describe()}`,
+    );
+  }
+  const name = optionalName(where, args.name);
+  return new LayerOutput({
+    prefix: 'expand_layer', ...(name ? { name } : {}), size: input.size, seqLevel: target.seqLevel, inputs: [input, target],
+    emit: (ctx) => ({
+      type: 'expand', size: input.size, active_type: '',
+      inputs: [{ input_layer_name: ctx.nameOf(input) }, { input_layer_name: ctx.nameOf(target) }],
+      trans_type: level === 'fromNoSequence' ? 'non-seq' : 'seq',
+    }),
+  });
+}
