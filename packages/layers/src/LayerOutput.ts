@@ -1,5 +1,6 @@
 import type { ParamAttr } from './attrs.js';
 import type { LayerConfig, SeqLevel } from './config.js';
+import type { LayerName } from './NameScope.js';
 
 /** Values a layer produces: dense rows of floats, or integer ids (data layers of integer type). */
 export type ValueKind = 'dense' | 'ids';
@@ -32,7 +33,7 @@ export interface EmitContext {
 export interface LayerSpec {
   /** Default-name prefix: `fc_layer` gives `__fc_layer_0__`. */
   prefix: string;
-  name?: string;
+  name?: LayerName;
   size: number;
   seqLevel: SeqLevel;
   valueKind?: ValueKind;
@@ -59,7 +60,7 @@ export class LayerOutput {
   get size(): number {
     return this.#spec.size;
   }
-  get name(): string | undefined {
+  get name(): LayerName | undefined {
     return this.#spec.name;
   }
   get seqLevel(): SeqLevel {
@@ -85,7 +86,7 @@ export class LayerOutput {
   describe(): string {
     const seq = ['', ', sequence', ', nested sequence'][this.seqLevel];
     const ids = this.valueKind === 'ids' ? ', integer ids' : '';
-    return `${this.#spec.prefix}${this.name ? ` "${this.name}"` : ''} (size ${this.size}${seq}${ids})`;
+    return `${this.#spec.prefix}${this.name ? ` "${String(this.name)}"` : ''} (size ${this.size}${seq}${ids})`;
   }
 
   /** @internal used by the trace. */

@@ -1,4 +1,5 @@
 import { ConfigError, show } from './errors.js';
+import { ScopedName, type LayerName } from './NameScope.js';
 
 /** Argument checks shared by every layer function; each throws a ConfigError naming `where: arg`. */
 export function positiveInt(where: string, arg: string, value: unknown): number {
@@ -44,8 +45,8 @@ export function oneOf<T extends string>(where: string, arg: string, value: unkno
   return value as T;
 }
 
-export function optionalName(where: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
+export function optionalName(where: string, value: unknown): LayerName | undefined {
+  if (value === undefined || value instanceof ScopedName) return value;
   if (typeof value !== 'string' || value.length === 0 || /[\s@]/.test(value)) {
     throw new ConfigError(`${where}: name must be a non-empty string without spaces or '@', got ${show(value)}`);
   }

@@ -23,3 +23,4 @@ export {
 } from './config.js';
 export { parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';
 export { diffAgainstProtostr } from './paddle/diffProtostr.js';
+export { NameScope, ScopedName, type LayerName } from './NameScope.js';

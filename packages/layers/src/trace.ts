@@ -9,6 +9,7 @@ import { TOPOLOGY_FORMAT, TOPOLOGY_VERSION } from './config.js';
 import { ConfigError, show } from './errors.js';
 import type { EmitContext, LayerOutput, ParamDefaults } from './LayerOutput.js';
 import { isLayerOutput } from './LayerOutput.js';
+import { NameScope, type LayerName } from './NameScope.js';
 
 /**
  * Traces a network back from its outputs and writes its saved config. The builder owns the default-name
@@ -22,6 +23,7 @@ export class TopologyBuilder implements EmitContext {
   readonly #layers: LayerConfig[] = [];
   readonly #params = new Map<string, ParameterConfig>();
   readonly #evaluators: EvaluatorConfig[] = [];
+  readonly #scopes = new Map<NameScope, string>();
   #current = '';
 
   /** Names and emits every layer the outputs depend on, inputs first. */
@@ -62,7 +64,7 @@ export class TopologyBuilder implements EmitContext {
     path.add(layer);
     for (const input of layer.inputs) this.#visit(input, path);
     path.delete(layer);
-    const name = layer.name ?? this.#defaultName(layer.prefix);
+    const name = this.#resolve(layer.name) ?? this.#defaultName(layer.prefix);
     const owner = this.#owners.get(name);
     if (owner && owner !== layer) {
       throw new ConfigError(`layer name ${show(name)} is given to two different layers: ${owner.describe()} and ${layer.describe()}`);
@@ -71,6 +73,16 @@ export class TopologyBuilder implements EmitContext {
     this.#names.set(layer, name);
     this.#current = name;
     this.#layers.push(layer.emit(this, name));
+  }
+
+  #resolve(name: LayerName | undefined): string | undefined {
+    if (name === undefined || typeof name === 'string') return name;
+    let base = this.#scopes.get(name.scope);
+    if (base === undefined) {
+      base = name.scope.explicit ?? this.#defaultName(name.scope.prefix);
+      this.#scopes.set(name.scope, base);
+    }
+    return `${base}${name.suffix}`;
   }
 
   #defaultName(prefix: string): string {

@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, type BiasAttr, type LayerAttr } from '../attrs.js';
 import { inRange, knownKeys, optionalName } from '../check.js';
@@ -9,7 +10,7 @@ export interface AddtoArgs {
   input: LayerOutput | LayerOutput[];
   /** Default linear. */
   act?: Activation;
-  name?: string;
+  name?: LayerName;
   /** Default: no bias. */
   biasAttr?: BiasAttr;
   layerAttr?: LayerAttr;
@@ -50,7 +51,7 @@ function addtoLayer(where: string, prefix: string, args: AddtoArgs): LayerOutput
  * @example
  * const dropped = layer.dropout({ input: hidden, dropoutRate: 0.5 });
  */
-export function dropout(args: { input: LayerOutput; dropoutRate: number; name?: string }): LayerOutput {
+export function dropout(args: { input: LayerOutput; dropoutRate: number; name?: LayerName }): LayerOutput {
   const where = 'layer.dropout';
   knownKeys(where, args, ['input', 'dropoutRate', 'name']);
   const rate = inRange(where, 'dropoutRate', args.dropoutRate, 0, 1, true);
@@ -66,7 +67,7 @@ export function dropout(args: { input: LayerOutput; dropoutRate: number; name?: 
  * @example
  * const both = layer.concat({ input: [forward, backward] });
  */
-export function concat(args: { input: LayerOutput[]; act?: Activation; name?: string; layerAttr?: LayerAttr }): LayerOutput {
+export function concat(args: { input: LayerOutput[]; act?: Activation; name?: LayerName; layerAttr?: LayerAttr }): LayerOutput {
   const where = 'layer.concat';
   knownKeys(where, args, ['input', 'act', 'name', 'layerAttr']);
   const inputs = asLayers(where, 'input', args.input).map((l, i) => denseInput(where, `input[${i}]`, l));
@@ -93,7 +94,7 @@ export function concat(args: { input: LayerOutput[]; act?: Activation; name?: st
  * @example
  * const joined = layer.seqConcat({ a: question, b: answer });
  */
-export function seqConcat(args: { a: LayerOutput; b: LayerOutput; act?: Activation; name?: string; biasAttr?: BiasAttr }): LayerOutput {
+export function seqConcat(args: { a: LayerOutput; b: LayerOutput; act?: Activation; name?: LayerName; biasAttr?: BiasAttr }): LayerOutput {
   const where = 'layer.seqConcat';
   knownKeys(where, args, ['a', 'b', 'act', 'name', 'biasAttr']);
   const a = denseInput(where, 'a', sequenceInput(where, 'a', asLayer(where, 'a', args.a)));
@@ -120,7 +121,7 @@ export function seqConcat(args: { a: LayerOutput; b: LayerOutput; act?: Activati
  * @example
  * const scaled = layer.scaling({ input: h, weight: gate });
  */
-export function scaling(args: { input: LayerOutput; weight: LayerOutput; name?: string }): LayerOutput {
+export function scaling(args: { input: LayerOutput; weight: LayerOutput; name?: LayerName }): LayerOutput {
   const where = 'layer.scaling';
   knownKeys(where, args, ['input', 'weight', 'name']);
   const input = denseInput(where, 'input', asLayer(where, 'input', args.input));

@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { finiteNumber, knownKeys, optionalName, bool } from '../check.js';
 import { ConfigError } from '../errors.js';
 import { asLayer, denseInput, idsInput } from '../inputs.js';
@@ -6,7 +7,7 @@ import { LayerOutput } from '../LayerOutput.js';
 interface CostArgs {
   input: LayerOutput;
   label: LayerOutput;
-  name?: string;
+  name?: LayerName;
   /** Weight of this cost in the total. */
   coeff?: number;
 }

@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, asParamAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
 import { knownKeys, optionalName, positiveInt } from '../check.js';
@@ -10,7 +11,7 @@ export interface FcArgs {
   size: number;
   /** Default tanh, as in Paddle. */
   act?: Activation;
-  name?: string;
+  name?: LayerName;
   /** One attribute for all inputs, or one per input. */
   paramAttr?: ParamAttr | ParamAttr[];
   biasAttr?: BiasAttr;

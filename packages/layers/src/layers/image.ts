@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, asParamAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
 import { bool, inRange, knownKeys, nonNegativeInt, oneOf, optionalName, positiveInt } from '../check.js';
@@ -40,7 +41,7 @@ export interface ImgConvArgs {
   groups?: number;
   /** Default relu, as in Paddle. */
   act?: Activation;
-  name?: string;
+  name?: LayerName;
   paramAttr?: ParamAttr;
   biasAttr?: BiasAttr;
   /** One bias per filter (default) rather than per output value. */
@@ -120,7 +121,7 @@ export interface ImgPoolArgs {
   strideY?: number;
   padding?: number;
   paddingY?: number;
-  name?: string;
+  name?: LayerName;
   layerAttr?: LayerAttr;
 }
 
@@ -169,7 +170,7 @@ export interface BatchNormArgs {
   /** Default relu, as in Paddle. */
   act?: Activation;
   numChannels?: number;
-  name?: string;
+  name?: LayerName;
   paramAttr?: ParamAttr;
   biasAttr?: BiasAttr;
   /** Use the moving mean and variance in training too (they are always used in inference). */

@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
 import { knownKeys, optionalName, positiveInt } from '../check.js';
@@ -13,7 +14,7 @@ export interface MixedArgs {
   size?: number;
   /** Default linear. */
   act?: Activation;
-  name?: string;
+  name?: LayerName;
   /** Default: no bias. */
   biasAttr?: BiasAttr;
   layerAttr?: LayerAttr;
@@ -100,7 +101,7 @@ function mixedSize(where: string, parts: (Projection | Operator)[], given: unkno
 export interface EmbeddingArgs {
   input: LayerOutput;
   size: number;
-  name?: string;
+  name?: LayerName;
   paramAttr?: ParamAttr;
   layerAttr?: LayerAttr;
 }

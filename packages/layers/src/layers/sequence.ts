@@ -1,3 +1,4 @@
+import type { LayerName } from '../NameScope.js';
 import { knownKeys, oneOf, optionalName } from '../check.js';
 import type { SeqLevel } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -25,7 +26,7 @@ function reduction(where: string, input: unknown, aggLevel: unknown) {
  * @example
  * const sentence = layer.pooling({ input: hidden, poolingType: 'max' });
  */
-export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; aggLevel?: AggLevel; name?: string }): LayerOutput {
+export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; aggLevel?: AggLevel; name?: LayerName }): LayerOutput {
   const where = 'layer.pooling';
   knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name']);
   const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
@@ -44,7 +45,7 @@ export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; a
 
 function seqInstance(first: boolean) {
   const where = first ? 'layer.firstSeq' : 'layer.lastSeq';
-  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: string }): LayerOutput => {
+  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: LayerName }): LayerOutput => {
     knownKeys(where, args, ['input', 'aggLevel', 'name']);
     const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
     const name = optionalName(where, args.name);
@@ -82,7 +83,7 @@ export const lastSeq = seqInstance(false);
  * const perWord = layer.expand({ input: sentenceVector, expandAs: words });
  */
 export function expand(args: {
-  input: LayerOutput; expandAs: LayerOutput; expandLevel?: 'fromNoSequence' | 'fromSequence'; name?: string;
+  input: LayerOutput; expandAs: LayerOutput; expandLevel?: 'fromNoSequence' | 'fromSequence'; name?: LayerName;
 }): LayerOutput {
   const where = 'layer.expand';
   knownKeys(where, args, ['input', 'expandAs', 'expandLevel', 'name']);
