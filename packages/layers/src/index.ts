@@ -24,3 +24,4 @@ export {
 export { parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';
 export { diffAgainstProtostr } from './paddle/diffProtostr.js';
 export { NameScope, ScopedName, type LayerName } from './NameScope.js';
+export { layerCatalog } from './testing/catalog.js';

@@ -1,0 +1,79 @@
+import type { LayerConfig } from '@oar/layers';
+import { DataError } from '../errors.js';
+import { finish } from './forwardBasic.js';
+import type { LayerForward } from './ForwardContext.js';
+import {
+  edgeRows, expandIndex, maxLength, paddedIndex, segmentIds, seqConcatIndex, subSequenceStarts, type SeqInfo,
+} from './SeqInfo.js';
+import { flat, int32 } from './shapes.js';
+import { tf } from './tf.js';
+import type { Value } from './Value.js';
+
+const NEG = -1e30;
+
+/** The segments a reduction runs over, and the sequence layout of its output. */
+function reductionSegments(config: LayerConfig, value: Value): { starts: Int32Array; outSeq: SeqInfo | undefined } {
+  const seq = value.seq;
+  if (!seq) throw new DataError(`${config.name}: expected a sequence input`);
+  if (config.trans_type === 'seq') {
+    if (!seq.subStarts) throw new DataError(`${config.name}: reducing sub-sequences needs a nested-sequence input`);
+    return { starts: seq.subStarts, outSeq: { starts: subSequenceStarts(seq) } };
+  }
+  return { starts: seq.starts, outSeq: undefined };
+}
+
+function withSeq(data: tf.Tensor2D, seq: SeqInfo | undefined): Value {
+  return seq ? { data, seq } : { data };
+}
+
+/** Sum, mean or max of the rows of each segment. */
+export function segmentReduce(x: tf.Tensor2D, starts: Int32Array, kind: 'max' | 'sum' | 'average'): tf.Tensor2D {
+  const n = starts.length - 1;
+  const dim = x.shape[1];
+  if (kind === 'max') {
+    const maxLen = Math.max(1, maxLength(starts));
+    const rows = x.shape[0];
+    const grid = tf.gather(tf.concat([x, tf.fill([1, dim], NEG)]), int32(paddedIndex(starts, maxLen, rows)));
+    return tf.max(grid.reshape([n, maxLen, dim]), 1);
+  }
+  const sums = tf.unsortedSegmentSum(x, int32(segmentIds(starts)), n) as tf.Tensor2D;
+  if (kind === 'sum') return sums;
+  const inv = new Float32Array(n);
+  for (let s = 0; s < n; s++) inv[s] = starts[s + 1]! > starts[s]! ? 1 / (starts[s + 1]! - starts[s]!) : 0;
+  return tf.mul(sums, tf.tensor2d(inv, [n, 1])) as tf.Tensor2D;
+}
+
+const pool = (kind: 'max' | 'average'): LayerForward => (config, inputs, ctx) => {
+  const value = inputs[0]!;
+  const { starts, outSeq } = reductionSegments(config, value);
+  const how = kind === 'max' ? 'max' : config.average_strategy === 'sum' ? 'sum' : 'average';
+  return finish(config, segmentReduce(flat(value), starts, how), outSeq ? [{ ...value, seq: outSeq }] : [], ctx);
+};
+
+const seqlastins: LayerForward = (config, inputs) => {
+  const value = inputs[0]!;
+  const { starts, outSeq } = reductionSegments(config, value);
+  const rows = edgeRows(starts, config.select_first === true);
+  return withSeq(tf.gather(flat(value), int32(rows)), outSeq);
+};
+
+const expand: LayerForward = (config, inputs) => {
+  const [value, target] = inputs as [Value, Value];
+  if (!target.seq) throw new DataError(`${config.name}: expandAs must be a sequence`);
+  const starts = config.trans_type === 'seq' ? target.seq.subStarts : target.seq.starts;
+  if (!starts) throw new DataError(`${config.name}: expanding per sub-sequence needs a nested expandAs`);
+  const x = flat(value);
+  return { data: tf.gather(x, int32(expandIndex(starts, x.shape[0]))), seq: target.seq };
+};
+
+const seqconcat: LayerForward = (config, inputs, ctx) => {
+  const [a, b] = inputs as [Value, Value];
+  if (!a.seq || !b.seq) throw new DataError(`${config.name}: both inputs must be sequences`);
+  const { index, starts } = seqConcatIndex(a.seq.starts, b.seq.starts);
+  const joined = tf.gather(tf.concat([flat(a), flat(b)]), int32(index));
+  return finish(config, joined, [{ data: joined, seq: { starts } }], ctx);
+};
+
+export const sequenceForwards: Record<string, LayerForward> = {
+  max: pool('max'), average: pool('average'), seqlastins, expand, seqconcat,
+};
