@@ -1,1 +1,14 @@
-export {};
+export { initBackend, backendNames, type BackendInfo, type InitBackendOptions } from './backend/initBackend.js';
+export type { BackendName } from './backend/backendLoaders.js';
+export { CompileError, ConfigError, DataError } from './errors.js';
+export { Feeds, type Feeding, type HostInput } from './executor/feeds.js';
+export { Network, scoped, type EvaluatorResult, type Gradients, type StepOptions, type StepResult } from './executor/Network.js';
+export type { SeqInfo } from './executor/SeqInfo.js';
+export type { Value } from './executor/Value.js';
+export { tf } from './executor/tf.js';
+export { infer, type InferArgs, type InferResult } from './infer.js';
+export { decodeParameter, encodeParameter, loadParameters, saveParameters } from './ParameterFiles.js';
+export { Parameters, Random } from './Parameters.js';
+export { MetricAccumulator, type EventHandler, type Metrics, type TrainerEvent } from './trainer/events.js';
+export { LocalUpdater } from './trainer/LocalUpdater.js';
+export { SGD, type BatchReader, type SGDArgs, type TrainArgs } from './trainer/SGD.js';

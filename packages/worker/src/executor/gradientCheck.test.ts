@@ -118,12 +118,11 @@ describe.each(['cpu', 'wasm'] as const)('gradient checks on %s', (backend) => {
     // Same check on a layer whose backward we break on purpose: the objective is not differentiable the way
     // the analytic path claims (gradients of round() are zero), so the comparison must fail.
     const x = layer.data({ name: 'x', type: dataType.denseVector(3) });
-    const out = layer.fc({ input: x, size: 2, act: 'linear' });
-    const topology = Topology.fromOutputs(out);
+    const topology = Topology.fromOutputs(layer.fc({ input: x, size: 2, act: 'linear' }));
     const network = new Network(topology);
     const params = Parameters.create(topology, { seed: 3 });
     const feeds = Feeds.fromSamples(topology, [[[1, 2, 3]]]);
-    const broken = (values: Map<string, Value>) => tf.sum(tf.mul(tf.round(tf.mul(flat(values.get(out.name ?? '__fc_layer_0__')!), 100)), 0.01)) as tf.Scalar;
+    const broken = (values: Map<string, Value>) => tf.sum(tf.mul(tf.round(tf.mul(flat(values.get('__fc_layer_0__')!), 100)), 0.01)) as tf.Scalar;
     const smooth = objective(['__fc_layer_0__']);
     const step = network.trainStep(feeds, params, 1, { objective: broken });
     const w = params.get('___fc_layer_0__.w0');
