@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@oar/networks exports', () => {
+  it('the networks namespace holds each helper, also exported by name', () => {
+    const names = ['sequenceConvPool', 'textConvPool', 'simpleImgConvPool', 'imgConvBnPool', 'imgConvGroup', 'vgg16Network', 'dropoutLayer', 'outputs'] as const;
+    expect(Object.keys(api.networks).sort()).toEqual([...names].sort());
+    for (const name of names) expect(api.networks[name]).toBe(api[name]);
+  });
+});
