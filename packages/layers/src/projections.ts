@@ -145,7 +145,7 @@ export function scalingProjection(args: { input: LayerOutput; paramAttr?: ParamA
 export interface ContextProjectionArgs {
   input: LayerOutput;
   contextLen: number;
-  /** Offset of the window's first row; default `-floor((contextLen - 1) / 2)`. */
+  /** Offset of the window's first row; default Paddle's `-ceil((contextLen - 1) / 2)` (-1 for 3, -2 for 4). */
   contextStart?: number;
   /** `false` (default): rows outside the sequence are zeros; a paramAttr: learned padding rows. */
   paddingAttr?: ParamAttr | boolean;
@@ -163,7 +163,7 @@ export function contextProjection(args: ContextProjectionArgs): Projection {
   knownKeys(where, args, ['input', 'contextLen', 'contextStart', 'paddingAttr']);
   const input = sequenceInput(where, 'input', denseInput(where, 'input', asLayer(where, 'input', args.input)));
   const len = positiveInt(where, 'contextLen', args.contextLen);
-  const start = args.contextStart === undefined ? -Math.floor((len - 1) / 2) : integer(where, 'contextStart', args.contextStart);
+  const start = args.contextStart === undefined ? 0 - Math.ceil((len - 1) / 2) : integer(where, 'contextStart', args.contextStart);
   const trainable = args.paddingAttr !== undefined && args.paddingAttr !== false;
   const attr = typeof args.paddingAttr === 'object' ? asParamAttr(where, 'paddingAttr', args.paddingAttr) : undefined;
   if (args.paddingAttr !== undefined && typeof args.paddingAttr !== 'boolean' && !attr) {

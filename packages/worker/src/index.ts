@@ -12,3 +12,4 @@ export { Parameters, Random } from './Parameters.js';
 export { MetricAccumulator, type EventHandler, type Metrics, type TrainerEvent } from './trainer/events.js';
 export { LocalUpdater } from './trainer/LocalUpdater.js';
 export { SGD, type BatchReader, type SGDArgs, type TrainArgs } from './trainer/SGD.js';
+export { defineConfig, type BuildContext, type ModelSetup, type OptionSpec, type SampleReader, type TrainConfig } from './TrainConfig.js';

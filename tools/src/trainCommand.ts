@@ -1,0 +1,140 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { batch, shuffle, type Reader } from '@oar/data';
+import { Topology } from '@oar/layers';
+import { initBackend, Parameters, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
+import { loadConfig, parseConfigOptions } from './loadConfig.js';
+import { plotCurves, type CurvePoint } from './plotCurves.js';
+import { loadPass, newestPass, savePass, type PassMeta } from './runDir.js';
+import { UsageError } from './UsageError.js';
+
+export const DEFAULT_CONFIG = fileURLToPath(new URL('../../examples/spam/config.ts', import.meta.url));
+
+export interface TrainOptions {
+  config?: string;
+  numPasses: number;
+  batchSize?: number;
+  saveDir?: string;
+  backend?: BackendName;
+  seed: number;
+  resume: boolean;
+  shuffleBuffer: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** `oar train`: trains a config module on this machine, saving every pass, its metrics and a plot. */
+export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Promise<void> {
+  const started = Date.now();
+  await initBackend({ log: (line) => log(`oar: ${line}`), ...(opts.backend ? { backend: opts.backend } : {}) });
+  const { config, path } = await loadConfig(opts.config ?? DEFAULT_CONFIG);
+  const options = parseConfigOptions(config, relative(process.cwd(), path), extraArgs);
+  const saveDir = opts.saveDir ?? join('runs', configName(path));
+  const resumeFrom = opts.resume ? await newestPass(saveDir) : undefined;
+  if (opts.resume && !resumeFrom) throw new UsageError(`--resume: ${saveDir} has no pass-NNNNN folder to resume from`);
+  const resumed = resumeFrom ? await loadPass(resumeFrom) : undefined;
+  const batchSize = opts.batchSize ?? resumed?.meta.batchSize;
+  const setup = await config.build(resumed ? resumed.meta.options : options, {
+    batchSize: batchSize ?? 64, seed: opts.seed, ...(resumed ? { saved: resumed.state } : {}),
+  });
+  const size = batchSize ?? setup.batchSize ?? 64;
+  const costs = Array.isArray(setup.cost) ? setup.cost : [setup.cost];
+  const topology = Topology.fromOutputs([...costs, setup.output]);
+  const outputName = topology.outputNames.at(-1)!;
+  const parameters = resumed ? resumed.params : Parameters.create(topology, { seed: opts.seed });
+  if (resumed && resumed.topology.serialize() !== topology.serialize()) {
+    throw new UsageError(`--resume: the model in ${resumeFrom} differs from what ${relative(process.cwd(), path)} builds now; use another --save-dir`);
+  }
+  const trainer = new SGD({ cost: topology, parameters, updateEquation: setup.optimizer, seed: opts.seed });
+  if (resumed) {
+    trainer.updater.loadState(resumed.optimizer);
+    trainer.samplesProcessed = resumed.meta.samplesProcessed;
+    log(`oar: resuming from ${resumeFrom} (pass ${resumed.meta.pass})`);
+  }
+  await mkdir(saveDir, { recursive: true });
+  const metricsFile = join(saveDir, 'metrics.jsonl');
+  const plotFile = join(saveDir, 'curves.svg');
+  const points: CurvePoint[] = [];
+  const startPass = resumed ? resumed.meta.pass + 1 : 0;
+  const progress = new Progress();
+  const meta = (pass: number): PassMeta => ({
+    pass, samplesProcessed: trainer.samplesProcessed, config: path, options: resumed?.meta.options ?? options,
+    output: outputName, seed: opts.seed, batchSize: size,
+  });
+  const finishPass = async (pass: number) => {
+    const dir = await savePass(saveDir, meta(pass), topology, parameters, trainer.updater, setup.state);
+    await plotCurves(points, plotFile, `oar train ${relative(process.cwd(), path)}`);
+    log(`oar: saved ${dir}; curves in ${plotFile}`);
+  };
+  const handler = async (event: TrainerEvent) => {
+    if (event.kind === 'BeginPass') progress.start(event.pass);
+    if (event.kind === 'EndIteration') {
+      await appendFile(metricsFile, `${JSON.stringify({ pass: event.pass, batch: event.batch, cost: event.cost })}\n`);
+      points.push({ step: trainer.samplesProcessed, value: event.cost, series: 'train cost (batch)', chart: 'cost' });
+      progress.tick(event.batch, event.cost, event.metrics.classification_error);
+    }
+    if (event.kind === 'EndPass') {
+      progress.stop();
+      log(`oar: pass ${event.pass} train cost ${event.cost.toFixed(4)}${formatMetrics(event.metrics)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      if (!setup.test) await finishPass(event.pass);
+    }
+    if (event.kind === 'TestResult') {
+      await appendFile(metricsFile, `${JSON.stringify({ event: 'test', pass: event.pass, cost: event.cost, metrics: event.metrics })}\n`);
+      points.push({ step: trainer.samplesProcessed, value: event.cost, series: 'test cost', chart: 'cost' });
+      for (const [name, value] of Object.entries(event.metrics)) points.push({ step: trainer.samplesProcessed, value, series: `test ${name}`, chart: 'error' });
+      log(`oar: pass ${event.pass} test cost ${event.cost.toFixed(4)}${formatMetrics(event.metrics)}`);
+      await finishPass(event.pass);
+    }
+  };
+  const trainReader = batch(shuffle(setup.train as Reader<unknown>, opts.shuffleBuffer, { seed: opts.seed }), size) as unknown as BatchReader;
+  const testReader = setup.test ? (batch(setup.test as Reader<unknown>, size) as unknown as BatchReader) : undefined;
+  await trainer.train({
+    reader: trainReader, numPasses: opts.numPasses, eventHandler: handler, startPass,
+    ...(setup.feeding ? { feeding: setup.feeding } : {}), ...(testReader ? { testReader } : {}),
+  });
+  log(`oar: done in ${((Date.now() - started) / 1000).toFixed(1)} s; metrics in ${metricsFile}`);
+}
+
+function configName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts.at(-1) === 'config.ts' || parts.at(-1) === 'config.js' ? parts.at(-2)! : parts.at(-1)!.replace(/\.[jt]s$/, '');
+}
+
+function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics).map(([k, v]) => `, ${k} ${v.toFixed(4)}`).join('');
+}
+
+/** A progress bar on a terminal; on a pipe, a line every 50 batches. */
+class Progress {
+  #bar: cliProgress.SingleBar | undefined;
+  #pass = 0;
+  #batchesLastPass = 0;
+
+  start(pass: number): void {
+    this.#pass = pass;
+    if (!process.stderr.isTTY) return;
+    this.#bar = new cliProgress.SingleBar({
+      stream: process.stderr,
+      format: `pass ${pass} [{bar}] {value}/{total} batches | cost {cost} | error {error}`,
+      hideCursor: true,
+    }, cliProgress.Presets.shades_classic);
+    this.#bar.start(this.#batchesLastPass || 1, 0, { cost: '-', error: '-' });
+  }
+
+  tick(batchId: number, cost: number, error: number | undefined): void {
+    if (this.#bar) {
+      if (batchId + 1 > this.#bar.getTotal()) this.#bar.setTotal(batchId + 1);
+      this.#bar.update(batchId + 1, { cost: cost.toFixed(4), error: error === undefined ? '-' : error.toFixed(3) });
+    } else if ((batchId + 1) % 50 === 0) {
+      log(`oar: pass ${this.#pass} batch ${batchId + 1} cost ${cost.toFixed(4)}${error === undefined ? '' : ` error ${error.toFixed(3)}`}`);
+    }
+    this.#batchesLastPass = Math.max(this.#batchesLastPass, batchId + 1);
+  }
+
+  stop(): void {
+    this.#bar?.stop();
+    this.#bar = undefined;
+  }
+}
