@@ -11,4 +11,6 @@ export interface Value {
   readonly ids?: Int32Array;
   readonly seq?: SeqInfo;
   readonly image?: ImageShape;
+  /** A second output (lstm_step's cell state), read by get_output layers. */
+  readonly state?: tfc.Tensor2D;
 }

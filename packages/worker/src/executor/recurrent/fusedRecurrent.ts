@@ -99,13 +99,13 @@ export function lstmStep(
   H: number, names: { act: string; gateAct: string; stateAct: string },
 ): { h: tf.Tensor2D; c: tf.Tensor2D } {
   const g = tf.add(g0, tf.matMul(h, u));
-  const part = (k: number) => tf.slice(g, [0, k * H], [-1, H]);
+  const part = (k: number): tf.Tensor2D => tf.slice(g, [0, k * H], [-1, H]) as tf.Tensor2D;
   const gate = act(names.gateAct);
   const a = act(names.act)(part(0));
-  const i = gate(peep ? tf.add(part(1), tf.mul(peep.ci, c)) : part(1));
-  const f = gate(peep ? tf.add(part(2), tf.mul(peep.cf, c)) : part(2));
+  const i = gate(peep ? (tf.add(part(1), tf.mul(peep.ci, c)) as tf.Tensor2D) : part(1));
+  const f = gate(peep ? (tf.add(part(2), tf.mul(peep.cf, c)) as tf.Tensor2D) : part(2));
   const cNext = tf.add(tf.mul(a, i), tf.mul(c, f)) as tf.Tensor2D;
-  const o = gate(peep ? tf.add(part(3), tf.mul(peep.co, cNext)) : part(3));
+  const o = gate(peep ? (tf.add(part(3), tf.mul(peep.co, cNext)) as tf.Tensor2D) : part(3));
   return { h: tf.mul(o, act(names.stateAct)(cNext)) as tf.Tensor2D, c: cNext };
 }
 
