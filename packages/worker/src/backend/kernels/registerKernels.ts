@@ -1,0 +1,49 @@
+import { replaceKernel } from './replaceKernel.js';
+import { untransposedMatMul } from './untransposedMatMul.js';
+import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from './unsortedSegmentSum.js';
+import { makeWasmConv2DBackpropFilter } from './conv2DBackpropFilter.js';
+import { wasmMaxPoolGrad } from './maxPoolGrad.js';
+import { wasmDepthwiseConv2dBackpropFilter, wasmDepthwiseConv2dBackpropInput } from './depthwiseConv2dBackprop.js';
+import { cpuResizeBilinearGrad, cpuResizeNearestNeighborGrad, wasmResizeBilinearGrad, wasmResizeNearestNeighborGrad } from './resizeGrad.js';
+
+/**
+ * Registers Oar's kernels for the wasm backend: the ones tfjs-wasm lacks that training needs
+ * (`UnsortedSegmentSum`, `Conv2DBackpropFilter`, the depthwise conv backprops), correct `MaxPoolGrad`
+ * and resize gradients,
+ * and fast paths for stock ones (`BatchMatMul` and
+ * `_FusedMatMul` with transposed operands). Idempotent; call after importing tfjs-backend-wasm.
+ *
+ * @example
+ * await import('@tensorflow/tfjs-backend-wasm');
+ * registerWasmKernels();
+ */
+export function registerWasmKernels(): void {
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    replaceKernel(name, 'wasm', (stock) => {
+      if (stock === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to wrap`);
+      return untransposedMatMul(stock);
+    });
+  }
+  replaceKernel('UnsortedSegmentSum', 'wasm', () => wasmUnsortedSegmentSum);
+  replaceKernel('Conv2DBackpropFilter', 'wasm', () => makeWasmConv2DBackpropFilter());
+  replaceKernel('MaxPoolGrad', 'wasm', () => wasmMaxPoolGrad);
+  replaceKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm', () => wasmDepthwiseConv2dBackpropFilter);
+  replaceKernel('DepthwiseConv2dNativeBackpropInput', 'wasm', () => wasmDepthwiseConv2dBackpropInput);
+  replaceKernel('ResizeBilinearGrad', 'wasm', () => wasmResizeBilinearGrad);
+  replaceKernel('ResizeNearestNeighborGrad', 'wasm', () => wasmResizeNearestNeighborGrad);
+}
+
+/**
+ * Registers Oar's kernels for tfjs's pure-JS cpu backend: a linear-time `UnsortedSegmentSum` and correct
+ * resize gradients (`ResizeBilinearGrad`, `ResizeNearestNeighborGrad`). Idempotent; call after importing
+ * tfjs-backend-cpu.
+ *
+ * @example
+ * await import('@tensorflow/tfjs-backend-cpu');
+ * registerCpuKernels();
+ */
+export function registerCpuKernels(): void {
+  replaceKernel('UnsortedSegmentSum', 'cpu', () => cpuUnsortedSegmentSum);
+  replaceKernel('ResizeBilinearGrad', 'cpu', () => cpuResizeBilinearGrad);
+  replaceKernel('ResizeNearestNeighborGrad', 'cpu', () => cpuResizeNearestNeighborGrad);
+}
