@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+// Resolved from here, not from the user's working directory.
+const tsx = import.meta.resolve('tsx');
 const child = spawn(
   process.execPath,
-  ['--conditions=@oar/source', '--import', 'tsx', cli, ...process.argv.slice(2)],
+  ['--conditions=@oar/source', '--import', tsx, cli, ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The `oar` command as a user runs it: a real process, on the cpu backend to keep it quick.
+const root = resolve(import.meta.dirname, '..');
+const oar = join(root, 'tools', 'bin', 'oar.js');
+const config = join(root, 'test', 'fixtures', 'tiny', 'config.ts');
+const work = mkdtempSync(join(tmpdir(), 'oar-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [oar, ...args], { cwd: work, encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('oar train', () => {
+  const save = join(work, 'run');
+
+  it('trains, writes metrics.jsonl, a plot and a pass folder per pass', () => {
+    const r = run('train', '--config', config, '--num-passes', '2', '--save-dir', save, '--backend', 'cpu', '--hidden', '6');
+    expect(r.stderr).toMatch(/backend: cpu/);
+    expect(r.code).toBe(0);
+    expect(readdirSync(save).sort()).toEqual(['curves.svg', 'metrics.jsonl', 'pass-00000', 'pass-00001']);
+    const lines = readFileSync(join(save, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ pass: 0, batch: 0, cost: expect.any(Number) });
+    const tests = lines.filter((l) => l.event === 'test');
+    expect(tests.map((t) => t.pass)).toEqual([0, 1]);
+    expect(tests[1].metrics.classification_error).toBeLessThan(0.1);
+    expect(readFileSync(join(save, 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*classification error[\s\S]*<\/svg>$/);
+    const pass = join(save, 'pass-00001');
+    expect(readdirSync(pass).sort()).toEqual(['meta.json', 'optimizer', 'params', 'state.json', 'topology.json']);
+    expect(JSON.parse(readFileSync(join(pass, 'meta.json'), 'utf8'))).toMatchObject({ pass: 1, samplesProcessed: 600, options: { hidden: 6, samples: 300 } });
+  });
+
+  it('--resume continues from the newest pass with the saved options', () => {
+    const r = run('train', '--config', config, '--num-passes', '1', '--save-dir', save, '--backend', 'cpu', '--resume');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/resuming from .*pass-00001 \(pass 1\)/);
+    expect(existsSync(join(save, 'pass-00002'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(save, 'pass-00002', 'meta.json'), 'utf8'))).toMatchObject({ pass: 2, samplesProcessed: 900 });
+    const lines = readFileSync(join(save, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.event === 'test').map((t) => t.pass)).toEqual([0, 1, 2]);
+  });
+
+  it('oar infer prints one result per input line from a pass folder or a save dir', () => {
+    const input = join(work, 'points.txt');
+    writeFileSync(input, '0,2\n2,-1\n-2,-1\n');
+    for (const model of [join(save, 'pass-00002'), save]) {
+      const r = run('infer', '--model', model, '--input', input, '--backend', 'cpu');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('0,2\t0\n2,-1\t1\n-2,-1\t2\n');
+    }
+  });
+
+  it.each([
+    [['train', '--config', 'nope.ts'], /oar: --config: no such file nope\.ts/],
+    [['train', '--config', config, '--num-passes', '0'], /--num-passes must be a positive integer, got "0"/],
+    [['train', '--config', config, '--backend', 'tpu'], /Allowed choices are tensorflow-gpu, tensorflow, wasm, cpu/],
+    [['train', '--config', config, '--hiden', '3'], /Unknown option '--hiden'.*declares: --hidden, --samples/],
+    [['train', '--config', config, '--hidden', 'many'], /--hidden must be a number, got "many"/],
+    [['train', '--config', config, '--save-dir', join(work, 'empty'), '--resume'], /--resume: .*empty has no pass-NNNNN folder to resume from/],
+    [['infer', '--model', work, '--input', 'x.txt'], /--model: .* is neither a pass folder \(with meta\.json\) nor a save dir/],
+  ])('%j fails clearly', (args, message) => {
+    const r = run(...(args as string[]));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+});
