@@ -8,11 +8,16 @@ import { basicForwards } from './forwardBasic.js';
 import { COST_TYPES, costForwards } from './forwardCost.js';
 import { imageForwards } from './forwardImage.js';
 import { sequenceForwards } from './forwardSequence.js';
+import { recurrentForwards } from './forwardRecurrent.js';
+import { RecurrentGroup, type GroupConfig } from './recurrent/RecurrentGroup.js';
 import { imageOfConfig } from './shapes.js';
 import { tf } from './tf.js';
 import type { Value } from './Value.js';
 
-const FORWARDS: Record<string, LayerForward> = { ...basicForwards, ...sequenceForwards, ...imageForwards, ...costForwards };
+const FORWARDS: Record<string, LayerForward> = { ...basicForwards, ...sequenceForwards, ...imageForwards, ...costForwards, ...recurrentForwards };
+
+/** Layer types that hold no computation of their own: a group's agents, set by the group's run. */
+const AGENTS = new Set(['agent', 'scatter_agent', 'gather_agent']);
 
 /** Gradients of one step: dense parameters whole, table parameters as the rows the batch touched. */
 export interface Gradients {
@@ -59,12 +64,27 @@ export class Network {
   readonly #layers: LayerConfig[];
   readonly #tables: TableUse[];
   readonly #costLayers: LayerConfig[];
+  readonly #groups = new Map<string, RecurrentGroup>();
+  /** Layers that run inside a group's steps, not in the outer pass. */
+  readonly #inner = new Set<string>();
+  /** For each scatter agent of a group, the outer layer it reads. */
+  readonly #linkSource = new Map<string, string>();
 
   constructor(topology: Topology | TopologyConfig) {
     this.topology = topology instanceof Topology ? topology : Topology.fromJSON(topology);
     this.#layers = [...this.topology.layers];
+    for (const sub of this.topology.config.sub_models) {
+      if (!sub.is_recurrent_layer_group) continue;
+      const group = sub as unknown as GroupConfig;
+      this.#groups.set(group.name, new RecurrentGroup(group, (n) => this.topology.layer(n), FORWARDS));
+      group.layer_names.forEach((n) => this.#inner.add(n));
+      for (const link of group.in_links ?? []) this.#linkSource.set(link.link_name, link.layer_name);
+    }
     for (const layer of this.#layers) {
-      if (layer.type !== 'data' && !FORWARDS[layer.type]) {
+      if (layer.type === 'recurrent_layer_group' && !this.#groups.has(layer.name)) {
+        throw new CompileError(`layer ${JSON.stringify(layer.name)}: a recurrent_layer_group without its sub_model`);
+      }
+      if (layer.type !== 'data' && layer.type !== 'recurrent_layer_group' && !AGENTS.has(layer.type) && !FORWARDS[layer.type]) {
         throw new CompileError(`layer ${JSON.stringify(layer.name)}: type ${JSON.stringify(layer.type)} is not supported by the worker; supported: ${Object.keys(FORWARDS).join(', ')}`);
       }
     }
@@ -81,7 +101,7 @@ export class Network {
     for (const layer of this.#layers) {
       for (const input of layer.inputs) {
         if (input.proj_conf?.type !== 'table') continue;
-        const source = this.topology.layer(input.input_layer_name);
+        const source = this.topology.layer(this.#outerSource(input.input_layer_name));
         if (source.type !== 'data') {
           throw new CompileError(`layer ${JSON.stringify(layer.name)}: a table projection must read a data layer of integer ids, got ${JSON.stringify(source.name)} (${source.type})`);
         }
@@ -91,13 +111,25 @@ export class Network {
     return uses;
   }
 
+  /** The outer layer a group's in-link agent reads (the layer itself outside groups). */
+  #outerSource(name: string): string {
+    let n = name;
+    while (this.#linkSource.has(n)) n = this.#linkSource.get(n)!;
+    return n;
+  }
+
   /** Runs the layers in order. `tensors` supplies dense parameters; `tables` the rows of table parameters. */
   #run(feeds: Feeds, ctx: ForwardContext, upTo?: ReadonlySet<string>): Map<string, Value> {
     const values = new Map<string, Value>();
     for (const layer of this.#layers) {
       if (upTo && !upTo.has(layer.name)) continue;
+      if (this.#inner.has(layer.name) || layer.type === 'gather_agent') continue;
       if (layer.type === 'data') {
         values.set(layer.name, feeds.value(layer));
+        continue;
+      }
+      if (layer.type === 'recurrent_layer_group') {
+        for (const [name, value] of this.#groups.get(layer.name)!.run(values, ctx)) values.set(name, value);
         continue;
       }
       const inputs = layer.inputs.map((i) => values.get(i.input_layer_name)!);
@@ -113,6 +145,16 @@ export class Network {
       if (need.has(name)) return;
       need.add(name);
       for (const input of this.topology.layer(name).inputs) visit(input.input_layer_name);
+      for (const [groupName, group] of this.#groups) {
+        const config = group.config;
+        if (!config.out_links?.some((l) => l.link_name === name) && groupName !== name && !config.layer_names.includes(name)) continue;
+        visit(groupName);
+        config.layer_names.forEach((n) => need.add(n));
+        for (const l of config.out_links ?? []) need.add(l.link_name);
+        for (const l of config.in_links ?? []) visit(l.layer_name);
+        for (const m of config.memories ?? []) if (m.boot_layer_name) visit(m.boot_layer_name);
+        for (const n of config.layer_names) for (const i of this.topology.layer(n).inputs) if (!config.layer_names.includes(i.input_layer_name)) visit(i.input_layer_name);
+      }
     };
     outputs.forEach(visit);
     return need;

@@ -90,15 +90,14 @@ export interface LstmArgs {
 }
 
 /**
- * One LSTM step: `a = act(x_a + h U_a + b_a)`, `i = σ(x_i + h U_i + b_i + w_ci ⊙ c)`,
- * `f = σ(x_f + h U_f + b_f + w_cf ⊙ c)`, `c' = a ⊙ i + c ⊙ f`, `o = σ(x_o + h U_o + b_o + w_co ⊙ c')`,
- * `h' = o ⊙ stateAct(c')`. The gate bias is already in `g0` (= x + b).
+ * The LSTM cell after the gate pre-activations `g` (= x + h U + b) are known: `a = act(g_a)`,
+ * `i = σ(g_i + w_ci ⊙ c)`, `f = σ(g_f + w_cf ⊙ c)`, `c' = a ⊙ i + c ⊙ f`, `o = σ(g_o + w_co ⊙ c')`,
+ * `h' = o ⊙ stateAct(c')`. This is Paddle's lstm_step; lstmemory adds `h U` first.
  */
-export function lstmStep(
-  g0: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D, u: tf.Tensor2D, peep: { ci: tf.Tensor; cf: tf.Tensor; co: tf.Tensor } | undefined,
+export function lstmCell(
+  g: tf.Tensor2D, c: tf.Tensor2D, peep: { ci: tf.Tensor; cf: tf.Tensor; co: tf.Tensor } | undefined,
   H: number, names: { act: string; gateAct: string; stateAct: string },
 ): { h: tf.Tensor2D; c: tf.Tensor2D } {
-  const g = tf.add(g0, tf.matMul(h, u));
   const part = (k: number): tf.Tensor2D => tf.slice(g, [0, k * H], [-1, H]) as tf.Tensor2D;
   const gate = act(names.gateAct);
   const a = act(names.act)(part(0));
@@ -109,13 +108,38 @@ export function lstmStep(
   return { h: tf.mul(o, act(names.stateAct)(cNext)) as tf.Tensor2D, c: cNext };
 }
 
+/** One LSTM step of lstmemory: the cell on `g0 + h U` (the gate bias is already in `g0` = x + b). */
+export function lstmStep(
+  g0: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D, u: tf.Tensor2D, peep: { ci: tf.Tensor; cf: tf.Tensor; co: tf.Tensor } | undefined,
+  H: number, names: { act: string; gateAct: string; stateAct: string },
+): { h: tf.Tensor2D; c: tf.Tensor2D } {
+  return lstmCell(tf.add(g0, tf.matMul(h, u)) as tf.Tensor2D, c, peep, H, names);
+}
+
+/** Splits peephole weights `[1, 3H]` (w_ci, w_cf, w_co). */
+export function peepholes(flat: tf.Tensor, offset: number, H: number) {
+  const v = flat.reshape([-1]);
+  return { ci: tf.slice(v, [offset], [H]), cf: tf.slice(v, [offset + H], [H]), co: tf.slice(v, [offset + 2 * H], [H]) };
+}
+
 /** Splits an LSTM bias `[1, 7H]` into the gate bias `[1, 4H]` and the three peepholes. */
 export function lstmBias(bias: tf.Tensor, H: number) {
   const flat = bias.reshape([-1]);
   return {
     gates: tf.slice(flat, [0], [4 * H]).reshape([1, 4 * H]),
-    peep: { ci: tf.slice(flat, [4 * H], [H]), cf: tf.slice(flat, [5 * H], [H]), co: tf.slice(flat, [6 * H], [H]) },
+    peep: peepholes(flat, 4 * H, H),
   };
+}
+
+/** A simple RNN over whole sequences (Paddle's recurrent layer): `h' = act(x + h W)` (bias already in x). */
+export function rnnSequence(x: tf.Tensor2D, weight: tf.Tensor2D, actName: string, schedule: StepSchedule): tf.Tensor2D {
+  const H = weight.shape[0];
+  const f = act(actName);
+  let h: tf.Tensor2D = tf.zeros([schedule.numSequences, H]);
+  return runSteps(x, schedule, (xt, n) => {
+    h = f(tf.add(xt, tf.matMul(prefix(h, n), weight)) as tf.Tensor2D);
+    return h;
+  });
 }
 
 /** An LSTM over whole sequences (Paddle's lstmemory), shrinking the batch as sequences end. */
