@@ -35,6 +35,9 @@ export interface GroupConfig {
   memories?: MemoryConfig[];
 }
 
+/** Layer types computed row by row: inside a group they can run once on all rows of their in-links. */
+const ROW_WISE = new Set(['fc', 'mixed', 'addto', 'concat']);
+
 /** How one in-link is cut into steps. */
 interface InLink {
   link: LinkConfig;
@@ -79,6 +82,9 @@ export class RecurrentGroup {
       link: link.link_name,
       at: nested ? nestedSteps(outer.get(link.layer_name)!, schedule) : plainSteps(outer.get(link.layer_name)!, schedule),
     }));
+    // Layers that depend only on plain in-links (input projections) run once over all rows, outside the loop.
+    const hoisted = this.#hoist(links, outer, ctx);
+    for (const [layerName, value] of hoisted) steppers.push({ link: layerName, at: plainSteps(value, schedule) });
     const memories = (this.config.memories ?? []).map((m) => this.#memory(m, outer, schedule, ctx));
     const perStep = new Map<string, Value[]>((this.config.out_links ?? []).map((l) => [l.layer_name, []]));
     let previous = new Map<string, Value>();
@@ -99,6 +105,22 @@ export class RecurrentGroup {
     const out = new Map<string, Value>();
     for (const link of this.config.out_links ?? []) out.set(link.link_name, gatherSteps(perStep.get(link.layer_name)!, schedule));
     return out;
+  }
+
+  #hoist(links: InLink[], outer: Map<string, Value>, ctx: ForwardContext): Map<string, Value> {
+    const whole = new Map<string, Value>();
+    for (const { link, nested } of links) if (!nested) whole.set(link.link_name, outer.get(link.layer_name)!);
+    const hoisted = new Map<string, Value>();
+    const memoryLinks = new Set((this.config.memories ?? []).map((m) => m.link_name));
+    for (const layer of this.#layers) {
+      if (!ROW_WISE.has(layer.type) || layer.drop_rate || memoryLinks.has(layer.name)) continue;
+      if (layer.inputs.some((i) => i.proj_conf?.type === 'context')) continue;
+      if (!layer.inputs.every((i) => whole.has(i.input_layer_name))) continue;
+      const value = this.#forwards[layer.type]!(layer, layer.inputs.map((i) => whole.get(i.input_layer_name)!), ctx);
+      whole.set(layer.name, value);
+      hoisted.set(layer.name, value);
+    }
+    return hoisted;
   }
 
   #memory(m: MemoryConfig, outer: Map<string, Value>, schedule: StepSchedule, ctx: ForwardContext) {
