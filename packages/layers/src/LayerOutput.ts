@@ -1,6 +1,8 @@
 import type { ParamAttr } from './attrs.js';
 import type { LayerConfig, SeqLevel } from './config.js';
+import { ConfigError } from './errors.js';
 import type { LayerName } from './NameScope.js';
+import type { RecurrentRole } from './recurrent/roles.js';
 
 /** Values a layer produces: dense rows of floats, or integer ids (data layers of integer type). */
 export type ValueKind = 'dense' | 'ids';
@@ -41,6 +43,10 @@ export interface LayerSpec {
   /** Paddle `active_type` of the output, for checks such as a cost's need of softmax. */
   activation?: string;
   inputs: readonly LayerOutput[];
+  /** Names of the layer's outputs, for `getOutput` (Paddle's `outputs`); default `['default']`. */
+  outputs?: readonly string[];
+  /** What the layer is to a recurrent group (an in-link agent, a memory, the group, an out-link). */
+  recurrent?: RecurrentRole;
   /** Writes the layer's config once every name is known. */
   emit(ctx: EmitContext, name: string): Omit<LayerConfig, 'name' | 'seq_level'>;
 }
@@ -52,9 +58,21 @@ export interface LayerSpec {
  */
 export class LayerOutput {
   readonly #spec: LayerSpec;
+  readonly #consumers: LayerOutput[] = [];
+  #owner: object | undefined;
 
   constructor(spec: LayerSpec) {
     this.#spec = spec;
+    for (const input of spec.inputs) {
+      if (input.#owner !== undefined) {
+        throw new ConfigError(
+          `layer.recurrentGroup: ${input.describe()} belongs to the step of a recurrentGroup that has already returned; outside the step, use the group's output`,
+        );
+      }
+    }
+    // Back-links let a recurrent group find the layers its step made from its inputs (a memory's target
+    // may be used by nothing else); they live on the layers, not in any module-level registry.
+    for (const input of spec.inputs) input.#consumers.push(this);
   }
 
   get size(): number {
@@ -80,6 +98,25 @@ export class LayerOutput {
   }
   get prefix(): string {
     return this.#spec.prefix;
+  }
+  get outputs(): readonly string[] {
+    return this.#spec.outputs ?? ['default'];
+  }
+  /** @internal recurrent-group bookkeeping. */
+  get recurrent(): RecurrentRole | undefined {
+    return this.#spec.recurrent;
+  }
+  /** @internal the layers made from this one so far. */
+  get consumers(): readonly LayerOutput[] {
+    return this.#consumers;
+  }
+  /** @internal the recurrent group whose step this layer belongs to, once the group is built. */
+  get owner(): object | undefined {
+    return this.#owner;
+  }
+  /** @internal */
+  claim(owner: object): void {
+    this.#owner = owner;
   }
 
   /** Short description for error messages: `fc "hidden" (size 128)`. */

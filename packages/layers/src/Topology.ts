@@ -1,4 +1,4 @@
-import type { LayerConfig, ParameterConfig, TopologyConfig } from './config.js';
+import type { LayerConfig, ParameterConfig, SubModelConfig, TopologyConfig } from './config.js';
 import { TOPOLOGY_FORMAT, TOPOLOGY_VERSION } from './config.js';
 import { FormatError } from './errors.js';
 import type { LayerOutput } from './LayerOutput.js';
@@ -108,5 +108,36 @@ function validate(config: TopologyConfig): void {
   }
   for (const name of [...config.input_layer_names, ...config.output_layer_names]) {
     if (!layers.has(name)) throw new FormatError(`topology: input/output layer ${JSON.stringify(name)} is not defined`);
+  }
+  for (const model of config.sub_models) if (model.is_recurrent_layer_group) validateGroup(model, layers, params);
+}
+
+/** A recurrent group's sub-model must refer to its own layers for agents and targets, and to outer ones for sources. */
+function validateGroup(model: SubModelConfig, layers: Set<string>, params: Set<string>): void {
+  const where = `topology: recurrent group ${JSON.stringify(model.name)}`;
+  const own = new Set(model.layer_names ?? []);
+  const inside = (name: string, what: string) => {
+    if (!own.has(name)) throw new FormatError(`${where}: ${what} ${JSON.stringify(name)} is not a layer of the group`);
+  };
+  const outside = (name: string, what: string) => {
+    if (!layers.has(name) || own.has(name)) throw new FormatError(`${where}: ${what} ${JSON.stringify(name)} is not a layer outside the group`);
+  };
+  if (!layers.has(model.name)) throw new FormatError(`${where}: there is no group layer of that name`);
+  for (const name of own) if (!layers.has(name)) throw new FormatError(`${where}: layer ${JSON.stringify(name)} is not defined`);
+  for (const link of model.in_links ?? []) {
+    outside(link.layer_name, 'in-link source');
+    inside(link.link_name, 'in-link agent');
+  }
+  for (const link of model.out_links ?? []) {
+    inside(link.layer_name, 'out-link source');
+    outside(link.link_name, 'out-link agent');
+  }
+  for (const memory of model.memories ?? []) {
+    inside(memory.link_name, 'memory agent');
+    inside(memory.layer_name, 'memory target');
+    if (memory.boot_layer_name !== undefined) outside(memory.boot_layer_name, 'boot layer');
+    if (memory.boot_bias_parameter_name !== undefined && !params.has(memory.boot_bias_parameter_name)) {
+      throw new FormatError(`${where}: boot bias ${JSON.stringify(memory.boot_bias_parameter_name)} is not in parameters`);
+    }
   }
 }

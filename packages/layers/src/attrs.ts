@@ -108,3 +108,12 @@ export function asLayerAttr(where: string, value: unknown): LayerAttr | undefine
   if (typeof value === 'object' && value !== null && (value as LayerAttr).kind === 'layerAttr') return value as LayerAttr;
   throw new ConfigError(`${where}: layerAttr must be made by layerAttr({...}), got ${show(value)}`);
 }
+
+/** A layerAttr of a layer Paddle gives no dropout (its `layer_support()` lacks DROPOUT): dropRate is refused. */
+export function asLayerAttrWithoutDrop(where: string, arg: string, value: unknown): LayerAttr | undefined {
+  const attr = asLayerAttr(where, value);
+  if (attr?.dropRate !== undefined) {
+    throw new ConfigError(`${where}: ${arg}.dropRate is not supported by this layer (nor by Paddle's); add layer.dropout after it, got dropRate ${show(attr.dropRate)}`);
+  }
+  return attr;
+}

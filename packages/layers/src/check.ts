@@ -61,7 +61,7 @@ export function bool(where: string, arg: string, value: unknown, fallback: boole
 
 /** Rejects option keys the function does not know, so a typo is an error rather than a silent default. */
 export function knownKeys(where: string, args: object, allowed: readonly string[]): void {
-  if (typeof args !== 'object' || args === null) {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new ConfigError(`${where}: expected an options object, got ${show(args)}`);
   }
   for (const key of Object.keys(args)) {

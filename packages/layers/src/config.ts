@@ -2,6 +2,14 @@
  * The saved topology format: JSON with snake_case keys and Paddle's layer type strings. Its shape follows
  * Paddle's `ModelConfig` (layers, parameters, input/output names, evaluators, sub_models), so that the
  * Paddle text format is a plain mapping of it.
+ *
+ * A recurrent group is laid out as Paddle does: in `layers`, its `recurrent_layer_group` layer, then its
+ * `scatter_agent`s (one per in-link), its memory `agent`s (static inputs first), the step's layers (names
+ * ending `@GROUP`), and after them, in the enclosing scope, one `gather_agent` per output. Agents and the group
+ * layer have no inputs: the group's sub-model (same name) says what feeds them (`in_links`, `memories`,
+ * `out_links`). Beyond Paddle, every layer's `seq_level` says what it holds (a scatter agent: one row, or one
+ * sub-sequence, per step), and a memory says `is_static_input` when it is a static input. The root sub-model
+ * lists only root-level layers.
  */
 export const TOPOLOGY_FORMAT = 'oar-topology';
 export const TOPOLOGY_VERSION = 1;
@@ -74,6 +82,8 @@ export interface LayerInputConfig {
   conv_conf?: ConvConfig;
   pool_conf?: PoolConfig;
   image_conf?: ImageConfig;
+  /** Which output of a multi-output input layer to read (`get_output`: 'state' of `lstm_step`). */
+  input_layer_argument?: string;
 }
 
 /** How a data layer's samples look: dense floats or integer ids, plain, sequence or nested sequence. */
@@ -105,7 +115,13 @@ export interface LayerConfig {
   moving_average_fraction?: number;
   use_global_stats?: boolean;
   coeff?: number;
-  /** Oar: for a recurrent group layer, the name of its sub-model. */
+  /** Recurrent layers (`recurrent`, `lstmemory`, `gated_recurrent`): run from the last step to the first. */
+  reversed?: boolean;
+  /** Gate activation of `lstmemory`, `gated_recurrent`, `lstm_step`, `gru_step`. */
+  active_gate_type?: string;
+  /** State (cell) activation of `lstmemory` and `lstm_step`. */
+  active_state_type?: string;
+  /** Oar: for a `recurrent_layer_group` layer, the name of its sub-model (the same name). */
   sub_model?: string;
 }
 
@@ -132,7 +148,39 @@ export interface EvaluatorConfig {
   input_layers: string[];
 }
 
-/** A named group of layers: `root`, and later one per recurrent group (with its links and memories). */
+/**
+ * A link between a recurrent group and its parent: an in-link scatters the outer `layer_name` into the
+ * per-step agent `link_name`; an out-link gathers the inner `layer_name` of every step into `link_name`.
+ */
+export interface LinkConfig {
+  layer_name: string;
+  link_name: string;
+  /** The outer side is a nested sequence: each step sees (or yields) one sub-sequence per sequence. */
+  has_subseq: boolean;
+}
+
+/**
+ * A memory of a recurrent group: the agent `link_name` holds, at step t, the value `layer_name` had at
+ * step t−1; at the first step zeros, or the boot layer's row (one per sequence), or act(boot bias), or the id
+ * `boot_with_const_id`. A static input is a memory that boots from the outer layer and links to itself.
+ */
+export interface MemoryConfig {
+  layer_name: string;
+  link_name: string;
+  boot_layer_name?: string;
+  boot_bias_parameter_name?: string;
+  boot_bias_active_type?: string;
+  boot_with_const_id?: number;
+  /** The memory's value is a sequence at every step (a sequence static input, or an `isSeq` memory). */
+  is_sequence: boolean;
+  /** Oar: a `staticInput` — the boot layer's whole value, the same at every step (layer_name = link_name). */
+  is_static_input?: boolean;
+}
+
+/**
+ * A named group of layers: `root`, and one per recurrent group with its links and memories. Sub-models are
+ * listed in the order their groups begin (an enclosing group before the groups of its step).
+ */
 export interface SubModelConfig {
   name: string;
   layer_names: string[];
@@ -141,6 +189,9 @@ export interface SubModelConfig {
   evaluator_names: string[];
   is_recurrent_layer_group: boolean;
   reversed?: boolean;
+  memories?: MemoryConfig[];
+  in_links?: LinkConfig[];
+  out_links?: LinkConfig[];
 }
 
 export interface TopologyConfig {

@@ -3,22 +3,30 @@ export { data, dataType, type DataArgs, type DataType } from './layers/data.js';
 export { fc, type FcArgs } from './layers/fc.js';
 export { embedding, mixed, mixedLayer, type EmbeddingArgs, type MixedArgs } from './layers/mixed.js';
 export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs } from './layers/combine.js';
-export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingType } from './layers/sequence.js';
+export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';
 export { batchNorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgConvArgs, type ImgPoolArgs } from './layers/image.js';
 export { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
+export { recurrentGroup, staticInput, type GroupInput, type RecurrentGroupArgs, type StaticInput } from './layers/recurrentGroup.js';
+export { memory, MemoryLayer, type MemoryArgs } from './layers/memory.js';
+export { grumemory, gruStep, type GrumemoryArgs, type GruStepArgs } from './layers/gru.js';
+export { lstmemory, lstmStep, type LstmemoryArgs, type LstmStepArgs } from './layers/lstm.js';
+export { getOutput } from './layers/getOutput.js';
+export { recurrent, type RecurrentArgs } from './layers/recurrent.js';
 export {
   contextProjection, dotmulOperator, dotmulProjection, fullMatrixProjection, identityProjection, scalingProjection,
   tableProjection, transFullMatrixProjection, type ContextProjectionArgs, type Operator, type Projection,
 } from './projections.js';
 export { ACTIVATIONS, activationOf, type Activation } from './activation.js';
 export { layerAttr, paramAttr, type BiasAttr, type LayerAttr, type LayerAttrArgs, type ParamAttr, type ParamAttrArgs } from './attrs.js';
-export { ConfigError, FormatError } from './errors.js';
+export { ConfigError, FormatError, show } from './errors.js';
+export { bool, finiteNumber, inRange, integer, knownKeys, nonNegativeInt, oneOf, optionalName, positiveInt } from './check.js';
+export { asLayer, asLayers, denseInput, idsInput, sequenceInput } from './inputs.js';
 export { LayerOutput, isLayerOutput, type EmitContext, type ImageShape, type LayerSpec, type ValueKind } from './LayerOutput.js';
 export { Topology } from './Topology.js';
 export { TopologyBuilder, traceTopology } from './trace.js';
 export {
   TOPOLOGY_FORMAT, TOPOLOGY_VERSION, type ConvConfig, type DataTypeConfig, type EvaluatorConfig, type ImageConfig,
-  type LayerConfig, type LayerInputConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
+  type LayerConfig, type LayerInputConfig, type LinkConfig, type MemoryConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
   type ProjectionConfig, type SeqLevel, type SubModelConfig, type TopologyConfig,
 } from './config.js';
 export { parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';

@@ -5,6 +5,12 @@ import { addto, concat, dropout, scaling, seqConcat } from './layers/combine.js'
 import { expand, firstSeq, lastSeq, pooling } from './layers/sequence.js';
 import { batchNorm, imgConv, imgPool } from './layers/image.js';
 import { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
+import { getOutput } from './layers/getOutput.js';
+import { grumemory, gruStep } from './layers/gru.js';
+import { lstmemory, lstmStep } from './layers/lstm.js';
+import { memory } from './layers/memory.js';
+import { recurrent } from './layers/recurrent.js';
+import { recurrentGroup, staticInput } from './layers/recurrentGroup.js';
 import {
   contextProjection, dotmulOperator, dotmulProjection, fullMatrixProjection, identityProjection, scalingProjection,
   tableProjection, transFullMatrixProjection,
@@ -18,6 +24,7 @@ import {
 export const layer = {
   data, fc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, pooling, firstSeq, lastSeq, expand,
   imgConv, imgPool, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
+  recurrentGroup, staticInput, memory, gruStep, lstmStep, getOutput, grumemory, lstmemory, recurrent,
   fullMatrixProjection, transFullMatrixProjection, tableProjection, identityProjection, dotmulProjection,
   scalingProjection, contextProjection, dotmulOperator,
 } as const;

@@ -38,10 +38,12 @@ function projection(
   return {
     kind: 'projection', type, input, size,
     emit(ctx, index, outSize, layerName) {
-      const proj: ProjectionConfig = { type, name: '', input_size: input.size, output_size: outSize, ...extra };
-      if (!param) return { proj: { ...proj, name: `_${layerName}.w${index}` } };
-      const parameter = ctx.param(`w${index}`, attr, param(outSize), defaults);
-      return { parameter, proj: { ...proj, name: parameter } };
+      // Paddle names a projection after its layer's own name (without the `@group` of a step layer) and its
+      // slot, even when its parameter is shared under another name.
+      const name = `_${layerName.split('@')[0]!}.w${index}`;
+      const proj: ProjectionConfig = { type, name, input_size: input.size, output_size: outSize, ...extra };
+      if (!param) return { proj };
+      return { parameter: ctx.param(`w${index}`, attr, param(outSize), defaults), proj };
     },
   };
 }

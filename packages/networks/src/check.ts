@@ -1,42 +1,15 @@
-import { ACTIVATIONS, ConfigError, isLayerOutput, type Activation, type LayerOutput } from '@oar/layers';
+import { ACTIVATIONS, asLayer, ConfigError, positiveInt, show, type Activation, type LayerOutput } from '@oar/layers';
 
 /**
  * Argument checks of the network helpers. Every helper checks its own arguments, under its own argument
  * names, before it calls a layer function, so a message names what the user wrote (`networks.x: convStride ...`).
  */
 
-/** Formats a value for an error message: short and unambiguous (strings quoted, layers described). */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (isLayerOutput(value)) return `layer ${JSON.stringify(value.describe())}`;
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
+// The generic checks are @oar/layers' own (the same messages), re-exported so a helper imports from one place.
+export { integer, knownKeys, nonNegativeInt, oneOf, positiveInt, show } from '@oar/layers';
 
-/** Rejects unknown option keys, so a typo is an error rather than a silent default. */
-export function knownKeys(where: string, args: unknown, allowed: readonly string[]): void {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new ConfigError(`${where}: expected an options object, got ${show(args)}`);
-  }
-  for (const key of Object.keys(args)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(`${where}: unknown option '${key}'; allowed options are ${allowed.join(', ')}`);
-    }
-  }
-}
-
-export function layerArg(where: string, arg: string, value: unknown): LayerOutput {
-  if (!isLayerOutput(value)) {
-    throw new ConfigError(`${where}: ${arg} must be a layer (the result of a layer function), got ${show(value)}`);
-  }
-  return value;
-}
+/** A layer argument: `where: arg must be a layer (the result of a layer function), got ...`. */
+export const layerArg = asLayer;
 
 /** A layer of dense values (integer ids must go through an embedding first). */
 export function denseLayerArg(where: string, arg: string, value: unknown): LayerOutput {
@@ -45,27 +18,6 @@ export function denseLayerArg(where: string, arg: string, value: unknown): Layer
     throw new ConfigError(`${where}: ${arg} must carry dense values, got ${layer.describe()}; integer ids go through layer.embedding first`);
   }
   return layer;
-}
-
-export function positiveInt(where: string, arg: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`${where}: ${arg} must be a positive integer, got ${show(value)}`);
-  }
-  return value;
-}
-
-export function nonNegativeInt(where: string, arg: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConfigError(`${where}: ${arg} must be a non-negative integer, got ${show(value)}`);
-  }
-  return value;
-}
-
-export function integer(where: string, arg: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ConfigError(`${where}: ${arg} must be an integer, got ${show(value)}`);
-  }
-  return value;
 }
 
 /** A rate in [0, 1). */
@@ -79,13 +31,6 @@ export function rate(where: string, arg: string, value: unknown): number {
 export function bool(where: string, arg: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(`${where}: ${arg} must be true or false, got ${show(value)}`);
   return value;
-}
-
-export function oneOf<T extends string>(where: string, arg: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${where}: ${arg} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`);
-  }
-  return value as T;
 }
 
 export function activation(where: string, arg: string, value: unknown): Activation {

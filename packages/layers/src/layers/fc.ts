@@ -2,7 +2,7 @@ import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, asParamAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
 import { knownKeys, optionalName, positiveInt } from '../check.js';
-import { ConfigError, show } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { asLayers, denseInput, maxSeqLevel } from '../inputs.js';
 import { LayerOutput } from '../LayerOutput.js';
 

@@ -1,4 +1,5 @@
 import type { LayerName } from '../NameScope.js';
+import { asBiasAttr, asLayerAttrWithoutDrop, type BiasAttr, type LayerAttr } from '../attrs.js';
 import { knownKeys, oneOf, optionalName } from '../check.js';
 import type { SeqLevel } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -20,23 +21,40 @@ function reduction(where: string, input: unknown, aggLevel: unknown) {
   return { layer, outLevel, transType: level === 'toSequence' ? ('seq' as const) : ('non-seq' as const) };
 }
 
+export interface PoolingArgs {
+  input: LayerOutput;
+  /** Default 'max'. */
+  poolingType?: PoolingType;
+  /** Default 'toNoSequence': one row per sequence. */
+  aggLevel?: AggLevel;
+  name?: LayerName;
+  /** Default: no bias; a bias is added to every pooled row. */
+  biasAttr?: BiasAttr;
+  /** Paddle's pooling_layer takes no dropout. */
+  layerAttr?: LayerAttr;
+}
+
 /**
- * Max, average or sum over the rows of each sequence (or of each sub-sequence with aggLevel 'toSequence').
+ * Max, average or sum over the rows of each sequence (or of each sub-sequence with aggLevel 'toSequence'),
+ * plus an optional bias.
  * @paddle paddle.layer.pooling (pooling_layer)
  * @example
  * const sentence = layer.pooling({ input: hidden, poolingType: 'max' });
  */
-export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; aggLevel?: AggLevel; name?: LayerName }): LayerOutput {
+export function pooling(args: PoolingArgs): LayerOutput {
   const where = 'layer.pooling';
-  knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name']);
+  knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name', 'biasAttr', 'layerAttr']);
   const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
   const kind = oneOf(where, 'poolingType', args.poolingType ?? 'max', ['max', 'avg', 'sum'] as const);
   const name = optionalName(where, args.name);
+  const bias = asBiasAttr(where, 'biasAttr', args.biasAttr, false);
+  asLayerAttrWithoutDrop(where, 'layerAttr', args.layerAttr);
   return new LayerOutput({
     prefix: 'seq_pooling', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],
     emit: (ctx) => ({
       type: kind === 'max' ? 'max' : 'average', size: layer.size, active_type: '',
       inputs: [{ input_layer_name: ctx.nameOf(layer) }],
+      ...(bias ? { bias_parameter_name: ctx.param('wbias', bias, [1, layer.size], { std: 0 }) } : {}),
       ...(kind === 'max' ? {} : { average_strategy: kind === 'avg' ? 'average' : 'sum' }),
       trans_type: transType,
     }),
@@ -45,9 +63,10 @@ export function pooling(args: { input: LayerOutput; poolingType?: PoolingType; a
 
 function seqInstance(first: boolean) {
   const where = first ? 'layer.firstSeq' : 'layer.lastSeq';
-  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: LayerName }): LayerOutput => {
-    knownKeys(where, args, ['input', 'aggLevel', 'name']);
+  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: LayerName; layerAttr?: LayerAttr }): LayerOutput => {
+    knownKeys(where, args, ['input', 'aggLevel', 'name', 'layerAttr']);
     const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
+    asLayerAttrWithoutDrop(where, 'layerAttr', args.layerAttr);
     const name = optionalName(where, args.name);
     return new LayerOutput({
       prefix: first ? 'first_seq' : 'last_seq', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],

@@ -7,15 +7,22 @@ const REQUIRED = new Set([
   'bias_parameter_name', 'trans_type', 'select_first', 'average_strategy', 'conv_conf', 'pool_conf', 'num_filters',
   'initial_mean', 'initial_std', 'initial_strategy', 'initial_smart', 'dims', 'context_start', 'context_length',
   'trainable_padding', 'offset', 'input_indices', 'dotmul_scale', 'is_static', 'input_layers',
+  'reversed', 'active_gate_type', 'active_state_type', 'input_layer_argument', 'layer_names', 'is_recurrent_layer_group',
+  'memories', 'in_links', 'out_links', 'layer_name', 'link_name', 'boot_layer_name', 'boot_bias_parameter_name',
+  'boot_bias_active_type', 'boot_with_const_id', 'is_sequence',
 ]);
 
 /** Paddle fields with no meaning in Oar (MKL-DNN flags, legacy defaults the dumps print). */
-const IGNORED = new Set(['init_wgt_from_mkldnn', 'momentum', 'seq_pool_stride', 'is_shared', 'is_sparse', 'initial_smart']);
+const IGNORED = new Set(['init_wgt_from_mkldnn', 'momentum', 'seq_pool_stride', 'is_shared', 'is_sparse', 'initial_smart', 'target_inlinkid']);
+
+/** Activation fields: Paddle's older dumps write the linear activation as "linear", newer ones as "". */
+const ACTIVATION_KEYS = new Set(['active_type', 'active_gate_type', 'active_state_type', 'boot_bias_active_type']);
 
 /**
- * Lists the differences between an Oar topology and a Paddle `ModelConfig` dump for every layer and
- * parameter Oar has: names, types, sizes, inputs, projections, parameter shapes and initialisation.
- * Layers of the dump that Oar did not build are not reported. Oar's non-data layers must appear in the same order
+ * Lists the differences between an Oar topology and a Paddle `ModelConfig` dump for every layer,
+ * parameter and recurrent sub-model Oar has: names, types, sizes, inputs, projections, parameter shapes and
+ * initialisation, and each recurrent group's layers, in-links, out-links and memories.
+ * Layers and sub-models of the dump that Oar did not build are not reported. Oar's non-data layers must appear in the same order
  * (data layers have no inputs, so Oar lists them where the trace first meets them, Paddle where they were created).
  * @example
  * expect(diffAgainstProtostr(topology.config, parseProtostr(golden))).toEqual([]);
@@ -47,6 +54,12 @@ export function diffAgainstProtostr(ours: TopologyConfig, golden: ProtoMessage, 
     if (!theirs) diffs.push(`parameter ${param.name}: not in Paddle's dump`);
     else compare(`parameter ${param.name}`, param as unknown as Record<string, unknown>, theirs, diffs, skip);
   }
+  const theirModels = new Map((golden.sub_models ?? []).map((m) => [first(m as ProtoMessage, 'name'), m as ProtoMessage]));
+  for (const model of ours.sub_models.filter((m) => m.is_recurrent_layer_group)) {
+    const theirs = theirModels.get(model.name);
+    if (!theirs) diffs.push(`sub_model ${model.name}: not in Paddle's dump`);
+    else compare(`sub_model ${model.name}`, model as unknown as Record<string, unknown>, theirs, diffs, skip);
+  }
   for (const evaluator of ours.evaluators) {
     const theirs = (golden.evaluators ?? []).find((e) => first(e as ProtoMessage, 'name') === evaluator.name);
     if (!theirs) diffs.push(`evaluator ${evaluator.name}: not in Paddle's dump`);
@@ -77,7 +90,7 @@ function compare(path: string, ours: Record<string, unknown>, theirs: ProtoMessa
     values.forEach((value, i) => {
       const where = values.length > 1 ? `${path}.${key}[${i}]` : `${path}.${key}`;
       if (isMessage) compare(where, list[i] as Record<string, unknown>, value as ProtoMessage, diffs, skip);
-      else if (!same(list[i], value)) diffs.push(`${where}: ${JSON.stringify(list[i])}, Paddle ${JSON.stringify(value)}`);
+      else if (!same(key, list[i], value)) diffs.push(`${where}: ${JSON.stringify(list[i])}, Paddle ${JSON.stringify(value)}`);
     });
   }
 }
@@ -86,7 +99,8 @@ function isPaddleDefault(key: string, values: ProtoValue[]): boolean {
   return (key === 'is_static' && values[0] === false) || (key === 'active_type' && values[0] === '');
 }
 
-function same(a: unknown, b: ProtoValue): boolean {
+function same(key: string, a: unknown, b: ProtoValue): boolean {
   if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 + 1e-9 * Math.abs(b);
+  if (ACTIVATION_KEYS.has(key) && b === 'linear') return a === '';
   return a === b;
 }

@@ -2,12 +2,21 @@ import { layerAttr, paramAttr } from '../attrs.js';
 import { dataType } from '../layers/data.js';
 import { layer } from '../layer.js';
 import type { LayerOutput } from '../LayerOutput.js';
+import { staticInput } from '../layers/recurrentGroup.js';
+
+/** A step `fc([x, memory of itself])`: the tutorial's simple RNN. */
+const rnnStep = (size: number, name = 'rnn') => (x: LayerOutput) =>
+  layer.fc({ input: [x, layer.memory({ name, size })], size, name });
 
 /**
  * One small network per layer and projection of the DSL, named after what it exercises. Tests use it to check
  * the saved-format round trip of every layer (and the worker's gradient checks can use the same list).
  */
 export function layerCatalog(): Record<string, () => LayerOutput[]> {
+  return { ...plainCatalog(), ...recurrentCatalog() };
+}
+
+function plainCatalog(): Record<string, () => LayerOutput[]> {
   const dense = (n = 6) => layer.data({ name: 'x', type: dataType.denseVector(n) });
   const seq = (n = 4) => layer.data({ name: 's', type: dataType.denseVectorSequence(n) });
   const nested = (n = 4) => layer.data({ name: 'n', type: dataType.denseVectorSubSequence(n) });
@@ -60,5 +69,73 @@ export function layerCatalog(): Record<string, () => LayerOutput[]> {
     ],
     squareErrorCost: () => [layer.squareErrorCost({ input: layer.fc({ input: dense(), size: 2 }), label: layer.data({ name: 'target', type: dataType.denseVector(2) }) })],
     sequenceSoftmax: () => [layer.fc({ input: seq(), size: 1, act: 'sequenceSoftmax' })],
+    poolingWithBias: () => [layer.pooling({ input: seq(), poolingType: 'avg', biasAttr: true })],
+  };
+}
+
+/** Recurrent groups (plain, reversed, static inputs, nested, several memories, booted memories) and RNN layers. */
+function recurrentCatalog(): Record<string, () => LayerOutput[]> {
+  const dense = (n: number, name = 'x') => layer.data({ name, type: dataType.denseVector(n) });
+  const seq = (n = 4, name = 's') => layer.data({ name, type: dataType.denseVectorSequence(n) });
+  const projected = (n: number) => layer.mixed({ size: n, input: layer.fullMatrixProjection({ input: seq() }) });
+  return {
+    recurrentGroup: () => [layer.recurrentGroup({ input: seq(), step: rnnStep(3) })],
+    recurrentGroupReversed: () => [layer.recurrentGroup({ input: seq(), reverse: true, step: rnnStep(3) })],
+    recurrentGroupStaticInputs: () => [layer.recurrentGroup({
+      input: [seq(), staticInput(seq(3, 't'), { isSeq: true }), staticInput(dense(2))],
+      step: (x, encoded, global) => {
+        const h = layer.memory({ name: 'rnn', size: 3 });
+        const context = layer.pooling({ input: layer.scaling({ input: encoded, weight: layer.fc({ input: [encoded, layer.expand({ input: h, expandAs: encoded })], size: 1, act: 'sequenceSoftmax', biasAttr: false }) }), poolingType: 'sum' });
+        return layer.fc({ input: [x, context, global, h], size: 3, name: 'rnn' });
+      },
+    })],
+    recurrentGroupNested: () => [layer.recurrentGroup({
+      input: layer.data({ name: 'n', type: dataType.denseVectorSubSequence(4) }),
+      step: (sentence) => rnnStep(3)(layer.pooling({ input: sentence, poolingType: 'avg' })),
+    })],
+    recurrentGroupMemories: () => layer.recurrentGroup({
+      input: seq(),
+      step: (x) => {
+        const previousB = layer.memory({ name: 'b', size: 2 });
+        const a = layer.fc({ input: [x, layer.memory({ name: 'a', size: 3 }), previousB], size: 3, name: 'a' });
+        return [a, layer.fc({ input: [a, previousB], size: 2, act: 'sigmoid', name: 'b' })];
+      },
+    }),
+    recurrentGroupBootedMemories: () => [layer.recurrentGroup({
+      input: seq(),
+      step: (x) => {
+        const h = layer.fc({ input: [x, layer.memory({ name: 'h', size: 3, bootLayer: layer.fc({ input: dense(2), size: 3 }) })], size: 3, name: 'h' });
+        const g = layer.mixed({ name: 'g', size: 2, act: 'tanh', input: [layer.fullMatrixProjection({ input: h }), layer.fullMatrixProjection({ input: layer.memory({ name: 'g', size: 2, bootBias: true, bootBiasActiveType: 'tanh' }) })] });
+        return layer.concat({ input: [h, g] });
+      },
+    })],
+    memorySetInput: () => [layer.recurrentGroup({
+      input: seq(),
+      step: (x) => {
+        const previous = layer.memory({ size: 3 });
+        const h = layer.fc({ input: [x, previous], size: 3 });
+        previous.setInput(h);
+        return h;
+      },
+    })],
+    gruStep: () => [layer.recurrentGroup({
+      input: projected(9),
+      step: (x) => layer.gruStep({ name: 'gru', input: x, outputMem: layer.memory({ name: 'gru', size: 3 }) }),
+    })],
+    lstmStep: () => [layer.recurrentGroup({
+      input: seq(),
+      step: (x) => {
+        const gates = layer.mixed({ size: 12, biasAttr: true, input: [layer.fullMatrixProjection({ input: x }), layer.fullMatrixProjection({ input: layer.memory({ name: 'lstm', size: 3 }) })] });
+        const h = layer.lstmStep({ name: 'lstm', input: gates, state: layer.memory({ name: 'lstm_state', size: 3 }) });
+        layer.getOutput({ name: 'lstm_state', input: h, argName: 'state' });
+        return h;
+      },
+    })],
+    grumemory: () => [layer.grumemory({ input: projected(9) })],
+    grumemoryReversed: () => [layer.grumemory({ input: projected(6), reverse: true, act: 'sigmoid', gateAct: 'tanh' })],
+    lstmemory: () => [layer.lstmemory({ input: projected(12) })],
+    lstmemoryReversed: () => [layer.lstmemory({ input: projected(8), reverse: true, stateAct: 'sigmoid' })],
+    recurrentLayer: () => [layer.recurrent({ input: seq() })],
+    recurrentLayerReversed: () => [layer.recurrent({ input: seq(), reverse: true, act: 'sigmoid', biasAttr: false })],
   };
 }
