@@ -40,9 +40,6 @@ export function simpleAttention(args: SimpleAttentionArgs): LayerOutput {
     throw new ConfigError(`${where}: encodedSequence and encodedProj must be sequences (static inputs of the step), got ${encoded.describe()} and ${proj.describe()}`);
   }
   if (state.seqLevel !== 0) throw new ConfigError(`${where}: decoderState must be one row per sequence (a memory of the step), got ${state.describe()}`);
-  if (proj.size !== state.size) {
-    throw new ConfigError(`${where}: encodedProj and decoderState must have the same size, got ${proj.describe()} and ${state.describe()}`);
-  }
   const scope = helperScope(where, 'simple_attention', args.name);
   const transformed = inner(where, 'transform', () => layer.mixed({
     name: scope.sub('_transform'), size: proj.size, input: layer.fullMatrixProjection({ input: state, paramAttr: args.transformParamAttr }),
