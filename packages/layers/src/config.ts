@@ -178,6 +178,20 @@ export interface MemoryConfig {
 }
 
 /**
+ * How a generating group searches (Paddle's GeneratorConfig): paths start from `bos_id`; a path ends at
+ * `eos_id` or after `max_num_frames` tokens; each source keeps its `beam_size` best paths and returns
+ * `num_results_per_sample`. Oar: `length_penalty` α ranks finished paths by score / length^α (0 = Paddle).
+ */
+export interface GeneratorConfig {
+  bos_id: number;
+  eos_id: number;
+  beam_size: number;
+  max_num_frames: number;
+  num_results_per_sample: number;
+  length_penalty: number;
+}
+
+/**
  * A named group of layers: `root`, and one per recurrent group with its links and memories. Sub-models are
  * listed in the order their groups begin (an enclosing group before the groups of its step).
  */
@@ -192,6 +206,8 @@ export interface SubModelConfig {
   memories?: MemoryConfig[];
   in_links?: LinkConfig[];
   out_links?: LinkConfig[];
+  /** Set on a generating group (beam search). */
+  generator?: GeneratorConfig;
 }
 
 export interface TopologyConfig {

@@ -6,6 +6,7 @@ export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs } from './la
 export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';
 export { batchNorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgConvArgs, type ImgPoolArgs } from './layers/image.js';
 export { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
+export { beamSearch, generatedInput, maxId, type BeamSearchArgs, type GeneratedInput } from './layers/beamSearch.js';
 export { recurrentGroup, staticInput, type GroupInput, type RecurrentGroupArgs, type StaticInput } from './layers/recurrentGroup.js';
 export { memory, MemoryLayer, type MemoryArgs } from './layers/memory.js';
 export { grumemory, gruStep, type GrumemoryArgs, type GruStepArgs } from './layers/gru.js';
@@ -25,7 +26,7 @@ export { LayerOutput, isLayerOutput, type EmitContext, type ImageShape, type Lay
 export { Topology } from './Topology.js';
 export { TopologyBuilder, traceTopology } from './trace.js';
 export {
-  TOPOLOGY_FORMAT, TOPOLOGY_VERSION, type ConvConfig, type DataTypeConfig, type EvaluatorConfig, type ImageConfig,
+  TOPOLOGY_FORMAT, TOPOLOGY_VERSION, type ConvConfig, type DataTypeConfig, type EvaluatorConfig, type GeneratorConfig, type ImageConfig,
   type LayerConfig, type LayerInputConfig, type LinkConfig, type MemoryConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
   type ProjectionConfig, type SeqLevel, type SubModelConfig, type TopologyConfig,
 } from './config.js';

@@ -11,6 +11,7 @@ import { lstmemory, lstmStep } from './layers/lstm.js';
 import { memory } from './layers/memory.js';
 import { recurrent } from './layers/recurrent.js';
 import { recurrentGroup, staticInput } from './layers/recurrentGroup.js';
+import { beamSearch, generatedInput, maxId } from './layers/beamSearch.js';
 import {
   contextProjection, dotmulOperator, dotmulProjection, fullMatrixProjection, identityProjection, scalingProjection,
   tableProjection, transFullMatrixProjection,
@@ -24,7 +25,7 @@ import {
 export const layer = {
   data, fc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, pooling, firstSeq, lastSeq, expand,
   imgConv, imgPool, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
-  recurrentGroup, staticInput, memory, gruStep, lstmStep, getOutput, grumemory, lstmemory, recurrent,
+  recurrentGroup, staticInput, memory, beamSearch, generatedInput, maxId, gruStep, lstmStep, getOutput, grumemory, lstmemory, recurrent,
   fullMatrixProjection, transFullMatrixProjection, tableProjection, identityProjection, dotmulProjection,
   scalingProjection, contextProjection, dotmulOperator,
 } as const;

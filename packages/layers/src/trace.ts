@@ -133,6 +133,7 @@ export class TopologyBuilder implements EmitContext {
     const node = group.gathers[0]!.inputs[0]!;
     const fullName = this.#emit(node, base, (name) => agentConfig('recurrent_layer_group', node, name));
     const model = groupSubModel(fullName, group.reversed);
+    if (group.generator) model.generator = { ...group.generator };
     this.#groupModels.push(model);
     const parent = this.#frame;
     this.#frame = { group, fullName, layerNames: model.layer_names };

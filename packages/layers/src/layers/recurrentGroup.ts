@@ -1,5 +1,5 @@
 import { bool, knownKeys, optionalName } from '../check.js';
-import type { SeqLevel } from '../config.js';
+import type { GeneratorConfig, SeqLevel } from '../config.js';
 import { ConfigError, show } from '../errors.js';
 import { asLayer } from '../inputs.js';
 import { LayerOutput, isLayerOutput } from '../LayerOutput.js';
@@ -75,11 +75,16 @@ export function recurrentGroup(args: RecurrentGroupArgs<LayerOutput | LayerOutpu
 export function recurrentGroup(args: RecurrentGroupArgs<LayerOutput | LayerOutput[]>): LayerOutput | LayerOutput[] {
   const where = 'layer.recurrentGroup';
   knownKeys(where, args, ['step', 'input', 'reverse', 'name']);
+  return buildGroup(where, args);
+}
+
+/** Builds a group; with `generator`, a generating group (beam search): only static inputs, no in-links. */
+export function buildGroup(where: string, args: RecurrentGroupArgs<LayerOutput | LayerOutput[]>, generator?: GeneratorConfig): LayerOutput | LayerOutput[] {
   if (typeof args.step !== 'function') throw new ConfigError(`${where}: step must be a function of the step's inputs, got ${show(args.step)}`);
   const reversed = bool(where, 'reverse', args.reverse, false);
   const name = optionalName(where, args.name);
-  const inputs = groupInputs(where, args.input);
-  const group: GroupSpec = { name, reversed, inLinks: [], statics: [], memories: [], outputs: [], gathers: [] };
+  const inputs = groupInputs(where, args.input, generator !== undefined);
+  const group: GroupSpec = { name, reversed, inLinks: [], statics: [], memories: [], outputs: [], gathers: [], ...(generator ? { generator } : {}) };
   const agents = inputs.map((item) => {
     if (isLayerOutput(item)) {
       const agent = scatterAgent(group, item);
@@ -102,14 +107,18 @@ export function recurrentGroup(args: RecurrentGroupArgs<LayerOutput | LayerOutpu
   return Array.isArray(returned) ? [...group.gathers] : group.gathers[0]!;
 }
 
-function groupInputs(where: string, value: unknown): (LayerOutput | StaticInput)[] {
+function groupInputs(where: string, value: unknown, generating: boolean): (LayerOutput | StaticInput)[] {
   const list = (Array.isArray(value) ? value : [value]) as unknown[];
-  if (list.length === 0) throw new ConfigError(`${where}: input must hold at least one sequence layer, got []`);
+  if (list.length === 0 && !generating) throw new ConfigError(`${where}: input must hold at least one sequence layer, got []`);
   const items = list.map((item, i) => {
     if (isLayerOutput(item) || (item as StaticInput | null)?.kind === 'staticInput') return item as LayerOutput | StaticInput;
     throw new ConfigError(`${where}: input[${i}] must be a layer or staticInput(layer), got ${show(item)}`);
   });
   const links = items.filter(isLayerOutput);
+  if (generating) {
+    if (links.length > 0) throw new ConfigError(`${where}: in generation every input but the generated one must be a staticInput(...), got ${links[0]!.describe()}`);
+    return items;
+  }
   if (links.length === 0) {
     throw new ConfigError(`${where}: input must include at least one sequence input to step over (a layer not wrapped in staticInput), got only static inputs`);
   }

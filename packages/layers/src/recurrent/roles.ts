@@ -1,5 +1,5 @@
 import type { ParamAttr } from '../attrs.js';
-import type { SeqLevel } from '../config.js';
+import type { GeneratorConfig, SeqLevel } from '../config.js';
 import type { LayerOutput } from '../LayerOutput.js';
 import type { LayerName } from '../NameScope.js';
 
@@ -35,6 +35,8 @@ export interface GroupSpec {
   readonly outputs: LayerOutput[];
   /** The agents that carry `outputs` out of the group, one per output. */
   readonly gathers: LayerOutput[];
+  /** Set for a generating group (`layer.beamSearch`): it has no in-links and runs a beam search. */
+  readonly generator?: GeneratorConfig;
 }
 
 /** The part a layer plays in a recurrent group; the trace names and writes these layers itself. */
