@@ -15,3 +15,6 @@ export { SGD, type BatchReader, type SGDArgs, type TrainArgs } from './trainer/S
 export { defineConfig, type BuildContext, type ModelSetup, type OptionSpec, type SampleReader, type TrainConfig } from './TrainConfig.js';
 export { BackendError } from './backend/BackendError.js';
 export { defaultBackendLoaders, type BackendLoader, type LoadedBackend, type LoaderOptions } from './backend/backendLoaders.js';
+export { generate, type GenerateArgs } from './generate.js';
+export { beamSearch as beamSearchPaths, type BeamSearchOptions, type Hypothesis, type StepFunction } from './generation/beamSearch.js';
+export type { GenerateOverrides } from './generation/generateGroup.js';

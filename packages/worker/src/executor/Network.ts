@@ -10,6 +10,8 @@ import { imageForwards } from './forwardImage.js';
 import { sequenceForwards } from './forwardSequence.js';
 import { recurrentForwards } from './forwardRecurrent.js';
 import { RecurrentGroup, type GroupConfig } from './recurrent/RecurrentGroup.js';
+import { generateGroup, type GenerateOverrides } from '../generation/generateGroup.js';
+import type { Hypothesis } from '../generation/beamSearch.js';
 import { imageOfConfig } from './shapes.js';
 import { tf } from './tf.js';
 import type { Value } from './Value.js';
@@ -69,6 +71,8 @@ export class Network {
   readonly #inner = new Set<string>();
   /** For each scatter agent of a group, the outer layer it reads. */
   readonly #linkSource = new Map<string, string>();
+  /** Memory agents that carry generated ids (beam search). */
+  readonly #generatedLinks = new Set<string>();
 
   constructor(topology: Topology | TopologyConfig) {
     this.topology = topology instanceof Topology ? topology : Topology.fromJSON(topology);
@@ -79,6 +83,7 @@ export class Network {
       this.#groups.set(group.name, new RecurrentGroup(group, (n) => this.topology.layer(n), FORWARDS));
       group.layer_names.forEach((n) => this.#inner.add(n));
       for (const link of group.in_links ?? []) this.#linkSource.set(link.link_name, link.layer_name);
+      if (group.generator) for (const m of group.memories ?? []) if (m.boot_with_const_id !== undefined) this.#generatedLinks.add(m.link_name);
     }
     for (const layer of this.#layers) {
       if (layer.type === 'recurrent_layer_group' && !this.#groups.has(layer.name)) {
@@ -102,6 +107,8 @@ export class Network {
       for (const input of layer.inputs) {
         if (input.proj_conf?.type !== 'table') continue;
         const source = this.topology.layer(this.#outerSource(input.input_layer_name));
+        // A generating group's embedding reads the generated ids: the whole table is used there.
+        if (source.type === 'agent' && this.#generatedLinks.has(source.name)) continue;
         if (source.type !== 'data') {
           throw new CompileError(`layer ${JSON.stringify(layer.name)}: a table projection must read a data layer of integer ids, got ${JSON.stringify(source.name)} (${source.type})`);
         }
@@ -252,6 +259,23 @@ export class Network {
     });
   }
 
+  /**
+   * Generates with the network's beam-search group for a batch of sources (inference mode): the layers its
+   * static inputs need run once, then the search runs every live path of every source together.
+   */
+  generate(feeds: Feeds, params: Parameters, overrides: GenerateOverrides = {}): Hypothesis[][] {
+    const entry = [...this.#groups.values()].find((g) => g.config.generator);
+    if (!entry) throw new CompileError('generate: the network has no generating group (layer.beamSearch)');
+    const config = entry.config as GroupConfig & { generator: NonNullable<GroupConfig['generator']> };
+    return scoped(() => {
+      const tableRows = this.#tableRowIds(feeds);
+      const ctx = this.#context(params, new Map(), new Map(), tableRows, false, 0, new Map());
+      const boots = (config.memories ?? []).flatMap((m) => (m.boot_layer_name ? [m.boot_layer_name] : []));
+      const outer = this.#run(feeds, ctx, boots.length ? this.needed(boots) : new Set());
+      return generateGroup(config, (n) => this.topology.layer(n), FORWARDS, outer, feeds.batchSize, ctx, overrides);
+    });
+  }
+
   #isTable(name: string): boolean {
     return this.#tables.some((t) => t.param === name);
   }
@@ -281,7 +305,8 @@ export class Network {
       training,
       param: (name) => dense.get(name) ?? params.tensor(name),
       tableRows: (name, ids) => {
-        const table = tableRows.get(name)!;
+        const table = tableRows.get(name);
+        if (!table) return { rows: (dense.get(name) ?? params.tensor(name)) as tf.Tensor2D, local: ids };
         const local = new Int32Array(ids.length);
         for (let i = 0; i < ids.length; i++) local[i] = table.local.get(ids[i]!)!;
         return { rows: rows.get(name) ?? params.rowsTensor(name, table.rowIds), local };

@@ -77,3 +77,10 @@ const seqconcat: LayerForward = (config, inputs, ctx) => {
 export const sequenceForwards: Record<string, LayerForward> = {
   max: pool('max'), average: pool('average'), seqlastins, expand, seqconcat,
 };
+
+/** maxid: the id of each row's largest value (host ids; no gradient). */
+sequenceForwards.maxid = (_config, inputs) => {
+  const x = flat(inputs[0]!);
+  const ids = Int32Array.from(tf.argMax(x, 1).dataSync());
+  return { data: tf.zeros([ids.length, 0]), ids, ...(inputs[0]!.seq ? { seq: inputs[0]!.seq } : {}) };
+};

@@ -1,4 +1,6 @@
-import type { LayerConfig } from '@oar/layers';
+import type { GeneratorConfig, LayerConfig, LinkConfig, MemoryConfig } from '@oar/layers';
+
+export type { LinkConfig, MemoryConfig };
 import { CompileError, DataError } from '../../errors.js';
 import { activation } from '../activation.js';
 import type { ForwardContext, LayerForward } from '../ForwardContext.js';
@@ -9,24 +11,9 @@ import { tf } from '../tf.js';
 import type { Value } from '../Value.js';
 import { StepSchedule } from './StepSchedule.js';
 
-/** Paddle's MemoryConfig: the agent `link_name` holds, at step t, layer `layer_name`'s output at t − 1. */
-export interface MemoryConfig {
-  layer_name: string;
-  link_name: string;
-  boot_layer_name?: string;
-  boot_bias_parameter_name?: string;
-  boot_bias_active_type?: string;
-  boot_with_const_id?: number;
-  is_sequence?: boolean;
-}
-
-export interface LinkConfig {
-  layer_name: string;
-  link_name: string;
-}
-
 /** A recurrent sub-model as saved: its layers, links and memories. */
 export interface GroupConfig {
+  generator?: GeneratorConfig;
   name: string;
   layer_names: string[];
   reversed?: boolean;
@@ -60,7 +47,7 @@ export class RecurrentGroup {
     this.config = config;
     this.#layers = config.layer_names.map(layerOf);
     this.#forwards = forwards;
-    if (!config.in_links?.length) throw new CompileError(`recurrent group ${JSON.stringify(config.name)} has no sequence input (in_links)`);
+    if (!config.generator && !config.in_links?.length) throw new CompileError(`recurrent group ${JSON.stringify(config.name)} has no sequence input (in_links)`);
   }
 
   /** Computes the group's out-links from the outer values. */
@@ -209,7 +196,7 @@ function nestedSteps(value: Value, schedule: StepSchedule): (t: number) => Value
 }
 
 /** The sequences `order` of a sequence value, in that order. */
-function sequencePrefix(value: Value, order: Int32Array): Value {
+export function sequencePrefix(value: Value, order: Int32Array): Value {
   const starts = value.seq!.starts;
   const lens = Array.from(order, (s) => starts[s + 1]! - starts[s]!);
   const rows = new Int32Array(lens.reduce((a, b) => a + b, 0));
