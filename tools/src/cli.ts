@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { backendNames, type BackendName } from '@oar/worker';
+import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { UsageError } from './UsageError.js';
@@ -54,6 +55,19 @@ program
   .addOption(backendOption())
   .action(async (opts: { model: string; input: string; backend?: BackendName }) => {
     await inferCommand(opts);
+  });
+
+program
+  .command('generate')
+  .description('generate with a trained model\'s beam search, one source per line: SOURCE<TAB>TOKENS<TAB>SCORE, best first')
+  .requiredOption('--model <dir>', 'a pass folder (DIR/pass-NNNNN), or a save dir meaning its newest pass')
+  .requiredOption('--input <file>', 'one source per line (raw text, as the config reads it)')
+  .option('--beam-size <k>', 'paths kept per source (default: the model\'s)', positiveInt('--beam-size'))
+  .option('--max-length <l>', 'most tokens per result (default: the model\'s)', positiveInt('--max-length'))
+  .option('--num-results <n>', 'results printed per source (default: the model\'s)', positiveInt('--num-results'))
+  .addOption(backendOption())
+  .action(async (opts: { model: string; input: string; beamSize?: number; maxLength?: number; numResults?: number; backend?: BackendName }) => {
+    await generateCommand(opts);
   });
 
 try {

@@ -19,10 +19,12 @@ export interface PassMeta {
 export const passName = (pass: number) => `pass-${String(pass).padStart(5, '0')}`;
 
 /**
- * Writes `DIR/pass-NNNNN/`: Paddle-format parameter files, `topology.json`, `meta.json`, `state.json`
+ * Writes `DIR/pass-NNNNN/`: Paddle-format parameter files, `topology.json` (and `generator.json`), `meta.json`, `state.json`
  * (the config's dictionaries) and `optimizer/` (for --resume). Written to a temporary folder, then renamed.
  */
-export async function savePass(dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: LocalUpdater, state: unknown): Promise<string> {
+export async function savePass(
+  dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: LocalUpdater, state: unknown, generator?: Topology,
+): Promise<string> {
   const final = join(dir, passName(meta.pass));
   const tmp = `${final}.tmp`;
   await rm(tmp, { recursive: true, force: true });
@@ -30,6 +32,7 @@ export async function savePass(dir: string, meta: PassMeta, topology: Topology, 
   await mkdir(join(tmp, 'optimizer'), { recursive: true });
   for (const [name, bytes] of updater.saveState()) await writeFile(join(tmp, 'optimizer', name), bytes);
   await writeFile(join(tmp, 'topology.json'), topology.serialize());
+  if (generator) await writeFile(join(tmp, 'generator.json'), generator.serialize());
   await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   await writeFile(join(tmp, 'state.json'), `${JSON.stringify(state ?? null)}\n`);
   await rm(final, { recursive: true, force: true });
@@ -52,7 +55,9 @@ export async function resolveModelDir(dir: string): Promise<string> {
   return newest;
 }
 
-export async function loadPass(dir: string): Promise<{ meta: PassMeta; topology: Topology; params: Parameters; state: unknown; optimizer: Map<string, Uint8Array> }> {
+export async function loadPass(dir: string): Promise<{
+  meta: PassMeta; topology: Topology; params: Parameters; state: unknown; optimizer: Map<string, Uint8Array>; generator?: Topology;
+}> {
   const read = async (name: string) => {
     try {
       return await readFile(join(dir, name), 'utf8');
@@ -67,5 +72,6 @@ export async function loadPass(dir: string): Promise<{ meta: PassMeta; topology:
   const optimizer = new Map<string, Uint8Array>();
   const optDir = join(dir, 'optimizer');
   if (existsSync(optDir)) for (const name of await readdir(optDir)) optimizer.set(name, await readFile(join(optDir, name)));
-  return { meta, topology, params, state, optimizer };
+  const generator = existsSync(join(dir, 'generator.json')) ? Topology.fromJSON(await read('generator.json')) : undefined;
+  return { meta, topology, params, state, optimizer, ...(generator ? { generator } : {}) };
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { batch, shuffle, type Reader } from '@oar/data';
 import { Topology } from '@oar/layers';
-import { initBackend, Parameters, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
+import { generate, initBackend, Parameters, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
 import { loadConfig, parseConfigOptions } from './loadConfig.js';
 import { plotCurves, type CurvePoint } from './plotCurves.js';
 import { loadPass, newestPass, savePass, type PassMeta } from './runDir.js';
@@ -47,6 +47,11 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
   if (resumed && resumed.topology.serialize() !== topology.serialize()) {
     throw new UsageError(`--resume: the model in ${resumeFrom} differs from what ${relative(process.cwd(), path)} builds now; use another --save-dir`);
   }
+  const generatorTopology = setup.generator ? Topology.fromOutputs(setup.generator) : undefined;
+  if (generatorTopology) {
+    const untrained = generatorTopology.parameters.filter((p) => !topology.parameters.some((q) => q.name === p.name && q.size === p.size));
+    if (untrained.length) throw new UsageError(`the generator's parameters ${untrained.map((p) => p.name).join(', ')} are not trained by the cost; name them as in the training network`);
+  }
   const trainer = new SGD({ cost: topology, parameters, updateEquation: setup.optimizer, seed: opts.seed });
   if (resumed) {
     trainer.updater.loadState(resumed.optimizer);
@@ -63,8 +68,17 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
     pass, samplesProcessed: trainer.samplesProcessed, config: path, options: resumed?.meta.options ?? options,
     output: outputName, seed: opts.seed, batchSize: size,
   });
+  const evaluate = async (pass: number) => {
+    if (!setup.evaluate || !generatorTopology) return;
+    const t0 = Date.now();
+    const metrics = await setup.evaluate((sources, overrides) => generate({ generator: generatorTopology, parameters, input: sources, ...overrides }));
+    await appendFile(metricsFile, `${JSON.stringify({ event: 'eval', pass, metrics })}\n`);
+    for (const [name, value] of Object.entries(metrics)) if (value <= 1) points.push({ step: trainer.samplesProcessed, value, series: `eval ${name}`, chart: 'error' });
+    log(`oar: pass ${pass} evaluation${formatMetrics(metrics)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  };
   const finishPass = async (pass: number) => {
-    const dir = await savePass(saveDir, meta(pass), topology, parameters, trainer.updater, setup.state);
+    await evaluate(pass);
+    const dir = await savePass(saveDir, meta(pass), topology, parameters, trainer.updater, setup.state, generatorTopology);
     await plotCurves(points, plotFile, `oar train ${relative(process.cwd(), path)}`);
     log(`oar: saved ${dir}; curves in ${plotFile}`);
   };

@@ -1,6 +1,11 @@
 import type { LayerOutput } from '@oar/layers';
 import type { OptimizerConfig } from '@oar/pserver';
 import type { Feeding } from './executor/feeds.js';
+import type { Hypothesis } from './generation/beamSearch.js';
+import type { GenerateOverrides } from './generation/generateGroup.js';
+
+/** Generates for a batch of source samples with the model being trained (see `ModelSetup.evaluate`). */
+export type GenerateFunction = (sources: readonly unknown[], overrides?: GenerateOverrides) => Hypothesis[][];
 
 /** A reader of samples (not batches): `() => Iterable | AsyncIterable`. @paddle paddle.reader */
 export type SampleReader = () => Iterable<unknown> | AsyncIterable<unknown>;
@@ -37,6 +42,14 @@ export interface ModelSetup {
   parseInput?: (line: string) => unknown[];
   /** One output row as the text `oar infer` prints. */
   formatOutput?: (row: Float32Array, line: string) => string;
+  /** The generating network (layer.beamSearch), sharing its parameters with training by name. */
+  generator?: LayerOutput;
+  /** One line of an `oar generate --input` file as a source sample for the generator's data layers. */
+  parseSource?: (line: string) => unknown[];
+  /** Generated ids as the text `oar generate` prints. */
+  formatTokens?: (ids: readonly number[]) => string;
+  /** Held-out evaluation after every pass (e.g. word and phoneme error rates), written to metrics.jsonl. */
+  evaluate?: (generate: GenerateFunction) => Promise<Record<string, number>> | Record<string, number>;
 }
 
 /**

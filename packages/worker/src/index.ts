@@ -12,7 +12,7 @@ export { Parameters, Random } from './Parameters.js';
 export { MetricAccumulator, type EventHandler, type Metrics, type TrainerEvent } from './trainer/events.js';
 export { LocalUpdater } from './trainer/LocalUpdater.js';
 export { SGD, type BatchReader, type SGDArgs, type TrainArgs } from './trainer/SGD.js';
-export { defineConfig, type BuildContext, type ModelSetup, type OptionSpec, type SampleReader, type TrainConfig } from './TrainConfig.js';
+export { defineConfig, type GenerateFunction, type BuildContext, type ModelSetup, type OptionSpec, type SampleReader, type TrainConfig } from './TrainConfig.js';
 export { BackendError } from './backend/BackendError.js';
 export { defaultBackendLoaders, type BackendLoader, type LoadedBackend, type LoaderOptions } from './backend/backendLoaders.js';
 export { generate, type GenerateArgs } from './generate.js';

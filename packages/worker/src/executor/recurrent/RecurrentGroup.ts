@@ -118,11 +118,7 @@ export class RecurrentGroup {
     if (m.boot_layer_name) {
       const boot = outer.get(m.boot_layer_name)!;
       if (m.is_sequence) {
-        const cache = new Map<number, Value>();
-        const at = (n: number) => {
-          if (!cache.has(n)) cache.set(n, sequencePrefix(boot, schedule.order.subarray(0, n)));
-          return cache.get(n)!;
-        };
+        const at = staticSequences(boot, schedule);
         return { link: m.link_name, boot: at, next: (_prev: Map<string, Value>, n: number) => at(n) };
       }
       if (boot.data.shape[0] !== schedule.numSequences) {
@@ -164,13 +160,14 @@ function prefixValue(value: Value, n: number): Value {
 /** Step t of a plain sequence in-link: one row per running sequence. */
 function plainSteps(value: Value, schedule: StepSchedule): (t: number) => Value {
   const x = flat(value);
-  const rows = tf.gather(x, int32(schedule.stepRows));
+  // One split, not a slice per step: a slice's gradient pads to the whole input, T times over.
+  const parts = x.shape[1] === 0 ? undefined : (tf.split(tf.gather(x, int32(schedule.stepRows)), Array.from(schedule.active)) as tf.Tensor2D[]);
   const ids = value.ids;
   return (t) => {
     const n = schedule.active[t]!;
     const off = schedule.offsets[t]!;
     return {
-      data: tf.slice(rows, [off, 0], [n, rows.shape[1]]),
+      data: parts ? parts[t]! : tf.zeros([n, 0]),
       ...(ids ? { ids: Int32Array.from(schedule.stepRows.subarray(off, off + n), (r) => ids[r]!) } : {}),
     };
   };
@@ -192,6 +189,30 @@ function nestedSteps(value: Value, schedule: StepSchedule): (t: number) => Value
       seq: { starts: startsFromLengths(lens) },
       ...(value.ids ? { ids: Int32Array.from(rows, (r) => value.ids![r]!) } : {}),
     };
+  };
+}
+
+/**
+ * A static sequence input for every step: its sequences in schedule order, so the running ones are a
+ * prefix of rows. One gather, cut into chunks where the number of running sequences drops; a step's value
+ * joins the chunks of its prefix (a copy, and its gradient a split) instead of gathering again.
+ */
+function staticSequences(value: Value, schedule: StepSchedule): (n: number) => Value {
+  const starts = value.seq!.starts;
+  const lens = Array.from(schedule.order, (s) => starts[s + 1]! - starts[s]!);
+  const counts = [...new Set(Array.from(schedule.active))].sort((a, b) => a - b);
+  const rowsBefore = (n: number) => lens.slice(0, n).reduce((a, b) => a + b, 0);
+  const sorted = sequencePrefix(value, schedule.order);
+  const bounds = counts.map(rowsBefore);
+  const chunks = tf.split(sorted.data, bounds.map((b, i) => b - (i === 0 ? 0 : bounds[i - 1]!)).concat(sorted.data.shape[0]! - bounds.at(-1)!));
+  const cache = new Map<number, Value>();
+  return (n) => {
+    if (!cache.has(n)) {
+      const k = counts.indexOf(n);
+      const data = k === 0 ? chunks[0]! : tf.concat(chunks.slice(0, k + 1));
+      cache.set(n, { data, seq: { starts: startsFromLengths(lens.slice(0, n)) } });
+    }
+    return cache.get(n)!;
   };
 }
 

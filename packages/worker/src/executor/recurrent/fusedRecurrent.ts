@@ -13,12 +13,10 @@ const act = (name: string): Act => {
 function runSteps(
   x: tf.Tensor2D, schedule: StepSchedule, step: (xt: tf.Tensor2D, n: number) => tf.Tensor2D,
 ): tf.Tensor2D {
-  const xs = tf.gather(x, int32(schedule.stepRows));
+  // One split, not a slice per step: a slice's gradient pads to the whole input, T times over.
+  const parts = tf.split(tf.gather(x, int32(schedule.stepRows)), Array.from(schedule.active)) as tf.Tensor2D[];
   const outs: tf.Tensor2D[] = [];
-  for (let t = 0; t < schedule.steps; t++) {
-    const n = schedule.active[t]!;
-    outs.push(step(tf.slice(xs, [schedule.offsets[t]!, 0], [n, xs.shape[1]]), n));
-  }
+  for (let t = 0; t < schedule.steps; t++) outs.push(step(parts[t]!, schedule.active[t]!));
   return tf.gather(tf.concat(outs), int32(schedule.outputIndex));
 }
 

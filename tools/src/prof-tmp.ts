@@ -1,0 +1,22 @@
+import { Topology } from '@oar/layers';
+import { initBackend, Network, Parameters, Feeds, tf } from '@oar/worker';
+import config from '/work/main/examples/fashion-mnist/config.ts';
+await initBackend({ backend: (process.argv[2] ?? 'wasm') as 'wasm' });
+const setup = await config.build({ learningRate: 1e-3 } as never, { batchSize: 64, seed: 1 });
+const topology = Topology.fromOutputs([setup.cost as never, setup.output]);
+const net = new Network(topology);
+const params = Parameters.create(topology, { seed: 1 });
+const samples: unknown[] = [];
+for await (const s of setup.train()) { samples.push(s); if (samples.length === 64) break; }
+const feeds = Feeds.fromSamples(topology, samples);
+for (let i = 0; i < 2; i++) net.trainStep(feeds, params, 1);
+let t = performance.now();
+for (let i = 0; i < 3; i++) net.trainStep(feeds, params, 1);
+console.log('train step ms', (performance.now() - t) / 3);
+t = performance.now();
+net.evaluate(feeds, params);
+console.log('eval ms', performance.now() - t);
+const prof = await tf.profile(() => { net.trainStep(feeds, params, 1); });
+const byKernel = new Map<string, number>();
+for (const k of prof.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+console.log([...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15));
