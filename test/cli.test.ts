@@ -69,3 +69,41 @@ describe('oar train', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('oar generate (g2p example on a slice of the real CMU dictionary)', () => {
+  const save = join(work, 'g2p');
+  const lexicon = join(work, 'lexicon.txt');
+  const g2p = join(root, 'examples', 'g2p', 'config.ts');
+  const small = ['--emb-size', '8', '--encoder-size', '8', '--decoder-size', '16', '--max-length', '12'];
+
+  it('trains, evaluates WER/PER on held-out words, and generates pronunciations best first', () => {
+    const dict = readFileSync(join(root, 'node_modules', '@stdlib', 'datasets-cmudict', 'data', 'dict.txt'), 'utf8');
+    writeFileSync(lexicon, dict.split('\n').filter((l) => /^[A-Z]/.test(l)).slice(20000, 20400).join('\n'));
+    const r = run('train', '--config', g2p, '--data', lexicon, '--test-percent', '20', '--save-dir', save, '--backend', 'cpu', '--batch-size', '50', ...small);
+    expect(r.stderr).toMatch(/pass 0 evaluation, wer [01]\.\d+, per [0-9.]+, words \d+/);
+    expect(r.code).toBe(0);
+    const evals = readFileSync(join(save, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.event === 'eval');
+    expect(evals).toHaveLength(1);
+    expect(evals[0].metrics.words).toBeGreaterThan(40);
+    expect(readdirSync(join(save, 'pass-00000'))).toContain('generator.json');
+    const words = join(work, 'words.txt');
+    writeFileSync(words, 'OAR\nPADDLE\n');
+    const g = run('generate', '--model', save, '--input', words, '--beam-size', '3', '--num-results', '2', '--backend', 'cpu');
+    expect(g.stderr).toBe('');
+    expect(g.code).toBe(0);
+    const lines = g.stdout.trim().split('\n').map((l) => l.split('\t'));
+    expect(lines.map((l) => l[0])).toEqual(['OAR', 'OAR', 'PADDLE', 'PADDLE']);
+    for (const [, tokens, score] of lines) {
+      expect(tokens).toMatch(/^([A-Z]+|<unk>|<s>)( ([A-Z]+|<unk>|<s>))*$|^$/);
+      expect(Number(score)).toBeLessThan(0);
+    }
+    expect(Number(lines[0]![2])).toBeGreaterThanOrEqual(Number(lines[1]![2]));
+  });
+
+  it('rejects --num-results above --beam-size', () => {
+    const words = join(work, 'words.txt');
+    const r = run('generate', '--model', save, '--input', words, '--beam-size', '2', '--num-results', '3', '--backend', 'cpu');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--num-results \(3\) cannot exceed --beam-size \(2\)/);
+  });
+});
