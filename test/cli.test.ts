@@ -35,12 +35,12 @@ describe('oar train', () => {
     expect(JSON.parse(readFileSync(join(pass, 'meta.json'), 'utf8'))).toMatchObject({ pass: 1, samplesProcessed: 600, options: { hidden: 6, samples: 300 } });
   });
 
-  it('--resume continues from the newest pass with the saved options', () => {
-    const r = run('train', '--config', config, '--num-passes', '1', '--save-dir', save, '--backend', 'cpu', '--resume');
+  it('--resume continues from the newest pass with the saved options, overridden by the flags given', () => {
+    const r = run('train', '--config', config, '--num-passes', '1', '--save-dir', save, '--backend', 'cpu', '--resume', '--samples', '150');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/resuming from .*pass-00001 \(pass 1\)/);
     expect(existsSync(join(save, 'pass-00002'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(save, 'pass-00002', 'meta.json'), 'utf8'))).toMatchObject({ pass: 2, samplesProcessed: 900 });
+    expect(JSON.parse(readFileSync(join(save, 'pass-00002', 'meta.json'), 'utf8'))).toMatchObject({ pass: 2, samplesProcessed: 750, options: { hidden: 6, samples: 150 } });
     const lines = readFileSync(join(save, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.event === 'test').map((t) => t.pass)).toEqual([0, 1, 2]);
   });
@@ -62,6 +62,7 @@ describe('oar train', () => {
     [['train', '--config', config, '--hiden', '3'], /Unknown option '--hiden'.*declares: --hidden, --samples/],
     [['train', '--config', config, '--hidden', 'many'], /--hidden must be a number, got "many"/],
     [['train', '--config', config, '--save-dir', join(work, 'empty'), '--resume'], /--resume: .*empty has no pass-NNNNN folder to resume from/],
+    [['train', '--config', config, '--save-dir', join(work, 'run'), '--resume', '--hidden', '9'], /--resume: the model in .*pass-00002 differs from what .* builds now; use another --save-dir/],
     [['infer', '--model', work, '--input', 'x.txt'], /--model: .* is neither a pass folder \(with meta\.json\) nor a save dir/],
   ])('%j fails clearly', (args, message) => {
     const r = run(...(args as string[]));

@@ -25,32 +25,37 @@ export async function loadConfig(path: string): Promise<{ config: TrainConfig; p
   return { config, path: file };
 }
 
-/** Parses the flags `oar` did not know itself against the options the config declares. */
-export function parseConfigOptions(config: TrainConfig, path: string, args: string[]): Record<string, unknown> {
+/**
+ * Parses the flags `oar` did not know itself against the options the config declares. Returns every option
+ * (defaults filled in) and the ones the command line gave.
+ */
+export function parseConfigOptions(config: TrainConfig, path: string, args: string[]): { options: Record<string, unknown>; given: Record<string, unknown> } {
   const specs = (config.options ?? {}) as Record<string, OptionSpec>;
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const [key, spec] of Object.entries(specs)) options[flagOf(key)] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  const flags: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [key, spec] of Object.entries(specs)) flags[flagOf(key)] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
+    ({ values } = parseArgs({ args, options: flags, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
   } catch (err) {
     const known = Object.keys(specs).map((k) => `--${flagOf(k)}`).join(', ') || 'none';
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (${path} declares: ${known})`);
   }
-  const out: Record<string, unknown> = {};
+  const options: Record<string, unknown> = {};
+  const given: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {
     const raw = values[flagOf(key)];
     if (raw === undefined) {
-      out[key] = spec.default;
+      options[key] = spec.default;
       continue;
     }
     if (spec.type === 'number') {
       const n = Number(raw);
       if (raw === '' || !Number.isFinite(n)) throw new UsageError(`--${flagOf(key)} must be a number, got ${JSON.stringify(raw)}`);
-      out[key] = n;
-    } else out[key] = raw;
+      given[key] = n;
+    } else given[key] = raw;
+    options[key] = given[key];
   }
-  return out;
+  return { options, given };
 }
 
 /** Help text of a config's options. */

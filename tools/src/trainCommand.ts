@@ -30,13 +30,15 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
   const started = Date.now();
   await initBackend({ log: (line) => log(`oar: ${line}`), ...(opts.backend ? { backend: opts.backend } : {}) });
   const { config, path } = await loadConfig(opts.config ?? DEFAULT_CONFIG);
-  const options = parseConfigOptions(config, relative(process.cwd(), path), extraArgs);
+  const parsed = parseConfigOptions(config, relative(process.cwd(), path), extraArgs);
   const saveDir = opts.saveDir ?? join('runs', configName(path));
   const resumeFrom = opts.resume ? await newestPass(saveDir) : undefined;
   if (opts.resume && !resumeFrom) throw new UsageError(`--resume: ${saveDir} has no pass-NNNNN folder to resume from`);
   const resumed = resumeFrom ? await loadPass(resumeFrom) : undefined;
   const batchSize = opts.batchSize ?? resumed?.meta.batchSize;
-  const setup = await config.build(resumed ? resumed.meta.options : options, {
+  // Resuming keeps the saved options; flags given now override them (a changed model is refused below).
+  const options = resumed ? { ...resumed.meta.options, ...parsed.given } : parsed.options;
+  const setup = await config.build(options, {
     batchSize: batchSize ?? 64, seed: opts.seed, ...(resumed ? { saved: resumed.state } : {}),
   });
   const size = batchSize ?? setup.batchSize ?? 64;
@@ -65,7 +67,7 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
   const startPass = resumed ? resumed.meta.pass + 1 : 0;
   const progress = new Progress();
   const meta = (pass: number): PassMeta => ({
-    pass, samplesProcessed: trainer.samplesProcessed, config: path, options: resumed?.meta.options ?? options,
+    pass, samplesProcessed: trainer.samplesProcessed, config: path, options,
     output: outputName, seed: opts.seed, batchSize: size,
   });
   const evaluate = async (pass: number) => {
