@@ -2,10 +2,16 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '../BackendError.js';
+import { backpropFilterPads, forwardConv } from './convAsForward.js';
 import { runWasmKernel, transposeLastTwo } from './runWasmKernel.js';
 
 /** Largest im2col block built at once, in floats (32 MiB); bigger batches are done in slices. */
 const defaultMaxColumnFloats = 1 << 23;
+/**
+ * Smallest batch computed as a forward convolution: its channels are the images, and XNNPACK reads
+ * `batch` floats per tap, which is slower than im2col for a handful of images (measured: equal at 4).
+ */
+const defaultMinConvBatch = 8;
 
 /**
  * Writes the im2col rows of images `[n0, n0 + count)` of NHWC `x` into `col`, one row per output pixel
@@ -90,10 +96,38 @@ function filterGradSlice(
   }
 }
 
-const filterGradKernel = (maxColumnFloats: number): KernelFunc => ({ inputs, backend, attrs }) => {
+/**
+ * dW as one forward convolution on XNNPACK: dW[kh, kw, i, o] = Σ x[n, oh·sh − pt + kh, ow·sw − pl + kw, i]
+ * · dy[n, oh, ow, o] is `x` as [inC, H, W, N] (images as channels) convolved with `dy` as an
+ * [outH, outW, N, outC] filter dilated by the strides, giving [inC, fh, fw, outC].
+ */
+function filterGradAsConv(wasm: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo): TensorInfo => { temps.push(t); return t; };
+  try {
+    const xT = keep(runWasmKernel(wasm, 'Transpose', { x }, { perm: [3, 1, 2, 0] }));
+    const dyT = keep(runWasmKernel(wasm, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] }));
+    const pads = [
+      backpropFilterPads(info.inHeight, info.filterHeight, info.strideHeight, info.dilationHeight, info.padInfo.top, info.outHeight),
+      backpropFilterPads(info.inWidth, info.filterWidth, info.strideWidth, info.dilationWidth, info.padInfo.left, info.outWidth),
+    ] as const;
+    const grad = keep(forwardConv(wasm, xT, dyT, {
+      pads: [pads[0], pads[1]],
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      outSize: [info.filterHeight, info.filterWidth],
+    }));
+    return runWasmKernel(wasm, 'Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
+  } finally {
+    for (const t of temps) wasm.disposeData(t.dataId);
+  }
+}
+
+const filterGradKernel = (maxColumnFloats: number, minConvBatch: number): KernelFunc => ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfoOf(x, attrs as unknown as Conv2DBackpropFilterAttrs);
+  if (info.batchSize >= minConvBatch && info.outHeight * info.outWidth > 0) return filterGradAsConv(wasm, x, dy, info);
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const perImage = Math.max(1, info.outHeight * info.outWidth * k);
   const step = Math.max(1, Math.min(info.batchSize, Math.floor(maxColumnFloats / perImage)));
@@ -118,14 +152,16 @@ const filterGradKernel = (maxColumnFloats: number): KernelFunc => ({ inputs, bac
 };
 
 /**
- * `Conv2DBackpropFilter` (the filter gradient of `conv2d`) for the wasm backend, which has none:
- * im2col of the input, then `colᵀ · dy` on XNNPACK's matMul. NHWC; strides, dilations, 'same' / 'valid' /
- * explicit padding and `dimRoundingMode` as `tf.conv2d` takes them. Batches whose im2col block would pass
- * `maxColumnFloats` (default 2^23, 32 MiB) are done in slices of images.
+ * `Conv2DBackpropFilter` (the filter gradient of `conv2d`) for the wasm backend, which has none. From
+ * `minConvBatch` images (default 8) on, one forward convolution on XNNPACK (`x` with the images as
+ * channels, `dy` as the filter); below, im2col of the input, then `colᵀ · dy` on XNNPACK's matMul, in
+ * slices of images when the im2col block would pass `maxColumnFloats` (default 2^23, 32 MiB). NHWC;
+ * strides, dilations, 'same' / 'valid' / numeric / explicit padding and `dimRoundingMode` as `tf.conv2d`
+ * takes them.
  *
  * @example
  * replaceKernel('Conv2DBackpropFilter', 'wasm', () => makeWasmConv2DBackpropFilter());
  */
-export function makeWasmConv2DBackpropFilter(maxColumnFloats = defaultMaxColumnFloats): KernelConfig {
-  return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: filterGradKernel(maxColumnFloats) };
+export function makeWasmConv2DBackpropFilter(maxColumnFloats = defaultMaxColumnFloats, minConvBatch = defaultMinConvBatch): KernelConfig {
+  return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: filterGradKernel(maxColumnFloats, minConvBatch) };
 }

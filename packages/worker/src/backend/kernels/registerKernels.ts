@@ -1,31 +1,42 @@
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { replaceKernel } from './replaceKernel.js';
 import { untransposedMatMul } from './untransposedMatMul.js';
 import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from './unsortedSegmentSum.js';
 import { makeWasmConv2DBackpropFilter } from './conv2DBackpropFilter.js';
+import { wasmConv2DBackpropInput } from './conv2DBackpropInput.js';
 import { wasmMaxPoolGrad } from './maxPoolGrad.js';
+import { pooledReduce } from './pooledReduce.js';
+import { noCopyKernelNames, withoutCopy } from './withoutCopy.js';
 import { wasmDepthwiseConv2dBackpropFilter, wasmDepthwiseConv2dBackpropInput } from './depthwiseConv2dBackprop.js';
 import { cpuResizeBilinearGrad, cpuResizeNearestNeighborGrad, wasmResizeBilinearGrad, wasmResizeNearestNeighborGrad } from './resizeGrad.js';
 
 /**
  * Registers Oar's kernels for the wasm backend: the ones tfjs-wasm lacks that training needs
  * (`UnsortedSegmentSum`, `Conv2DBackpropFilter`, the depthwise conv backprops), correct `MaxPoolGrad`
- * and resize gradients,
- * and fast paths for stock ones (`BatchMatMul` and
- * `_FusedMatMul` with transposed operands). Idempotent; call after importing tfjs-backend-wasm.
+ * and resize gradients, and fast paths for stock ones: `BatchMatMul` and `_FusedMatMul` with transposed
+ * operands, `Conv2DBackpropInput` as a forward conv, `Sum` / `Mean` over leading axes as average pooling,
+ * `Identity`, same-dtype `Cast`, whole `Slice` and zero `PadV2` without a copy. Idempotent; call after
+ * importing tfjs-backend-wasm.
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
  * registerWasmKernels();
  */
 export function registerWasmKernels(): void {
-  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+  const wrappers: Array<[string, (stock: KernelConfig) => KernelConfig]> = [
+    ['BatchMatMul', untransposedMatMul], ['_FusedMatMul', untransposedMatMul],
+    ['Sum', pooledReduce], ['Mean', pooledReduce],
+    ...noCopyKernelNames.map((name): [string, typeof withoutCopy] => [name, withoutCopy]),
+  ];
+  for (const [name, wrap] of wrappers) {
     replaceKernel(name, 'wasm', (stock) => {
       if (stock === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to wrap`);
-      return untransposedMatMul(stock);
+      return wrap(stock);
     });
   }
   replaceKernel('UnsortedSegmentSum', 'wasm', () => wasmUnsortedSegmentSum);
   replaceKernel('Conv2DBackpropFilter', 'wasm', () => makeWasmConv2DBackpropFilter());
+  replaceKernel('Conv2DBackpropInput', 'wasm', () => wasmConv2DBackpropInput);
   replaceKernel('MaxPoolGrad', 'wasm', () => wasmMaxPoolGrad);
   replaceKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm', () => wasmDepthwiseConv2dBackpropFilter);
   replaceKernel('DepthwiseConv2dNativeBackpropInput', 'wasm', () => wasmDepthwiseConv2dBackpropInput);
