@@ -64,10 +64,13 @@ const pool: LayerForward = (config, inputs, ctx) => {
   const window: [number, number] = [p.size_y, p.size_x];
   const strides: [number, number] = [p.stride_y, p.stride];
   let y: tf.Tensor4D;
+  const padded = (value: number) => (pads.every(([a, b]) => a === 0 && b === 0) ? x : tf.pad(x, pads, value));
   if (p.pool_type === 'max-projection') {
-    y = tf.maxPool(tf.pad(x, pads, NEG), window, strides, 'valid');
+    y = tf.maxPool(padded(NEG), window, strides, 'valid');
+  } else if (pads.every(([a, b]) => a === 0 && b === 0)) {
+    y = tf.avgPool(x, window, strides, 'valid');
   } else {
-    const sums = tf.mul(tf.avgPool(tf.pad(x, pads, 0), window, strides, 'valid'), p.size_x * p.size_y);
+    const sums = tf.mul(tf.avgPool(padded(0), window, strides, 'valid'), p.size_x * p.size_y);
     y = tf.div(sums, windowCounts(p)) as tf.Tensor4D;
   }
   return imageOut(config, y, ctx, inputs[0]!);
@@ -115,7 +118,10 @@ const batchNorm: LayerForward = (config, inputs, ctx) => {
   }
   const scale = ctx.param(scaleIn!.input_parameter_name!).reshape([c]);
   const offset = config.bias_parameter_name ? ctx.param(config.bias_parameter_name).reshape([c]) : tf.zeros([c]);
-  const y = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPSILON))), scale), offset);
+  // Folded per channel: y = x·a + b with a = γ / sqrt(σ² + ε), b = β − μ·a (two passes over x, not four).
+  const a = tf.div(scale, tf.sqrt(tf.add(variance, EPSILON)));
+  const b = tf.sub(offset, tf.mul(mean, a));
+  const y = tf.add(tf.mul(x, a), b);
   if (isImage) return imageOut(config, y as tf.Tensor4D, ctx, inputs[0]!);
   let out = activation(config.active_type)(y as tf.Tensor2D, inputs[0]!.seq);
   out = dropout(out, config.drop_rate, ctx);
