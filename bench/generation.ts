@@ -1,6 +1,6 @@
 // Generation speed of the seed's attention model (examples/g2p): held-out CMUdict words per second with beam
 // search at beam 1 (greedy) and beam 5, all sources of a batch searched together.
-//   npx tsx bench/generation.ts [--model runs/g2p] [--words 1000] [--batch 128] [--backend wasm]
+//   npm run bench:generation -- [--model runs/g2p] [--words 1000] [--batch 128] [--backend wasm]
 // With --model (a save dir or pass folder written by `oar train --config examples/g2p/config.ts`), the trained
 // weights are used, so paths end when the model says eos; without it, random weights (paths mostly run to maxLength).
 import { parseArgs } from 'node:util';
