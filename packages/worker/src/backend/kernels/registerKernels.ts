@@ -7,6 +7,10 @@ import { wasmConv2DBackpropInput } from './conv2DBackpropInput.js';
 import { wasmMaxPoolGrad } from './maxPoolGrad.js';
 import { pooledReduce } from './pooledReduce.js';
 import { noCopyKernelNames, withoutCopy } from './withoutCopy.js';
+import { rowGather } from './rowGather.js';
+import { blockCopy, blockCopyKernelNames } from './blockCopy.js';
+import { heapTile } from './heapTile.js';
+import { binaryKernelNames, expandedBroadcast } from './expandedBroadcast.js';
 import { wasmDepthwiseConv2dBackpropFilter, wasmDepthwiseConv2dBackpropInput } from './depthwiseConv2dBackprop.js';
 import { cpuResizeBilinearGrad, cpuResizeNearestNeighborGrad, wasmResizeBilinearGrad, wasmResizeNearestNeighborGrad } from './resizeGrad.js';
 
@@ -15,23 +19,30 @@ import { cpuResizeBilinearGrad, cpuResizeNearestNeighborGrad, wasmResizeBilinear
  * (`UnsortedSegmentSum`, `Conv2DBackpropFilter`, the depthwise conv backprops), correct `MaxPoolGrad`
  * and resize gradients, and fast paths for stock ones: `BatchMatMul` and `_FusedMatMul` with transposed
  * operands, `Conv2DBackpropInput` as a forward conv, `Sum` / `Mean` over leading axes as average pooling,
- * `Identity`, same-dtype `Cast`, whole `Slice` and zero `PadV2` without a copy. Idempotent; call after
- * importing tfjs-backend-wasm.
+ * `Identity`, same-dtype `Cast`, whole `Slice` and zero `PadV2` without a copy, row copies on the heap for
+ * `GatherV2`, `Slice`, `SplitV`, `Concat` and `Tile`, and binary ops whose broadcast operand is expanded
+ * first. Idempotent; call after importing tfjs-backend-wasm.
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
  * registerWasmKernels();
  */
 export function registerWasmKernels(): void {
-  const wrappers: Array<[string, (stock: KernelConfig) => KernelConfig]> = [
+  type Wrap = (stock: KernelConfig) => KernelConfig;
+  const wrappers: Array<[string, Wrap]> = [
     ['BatchMatMul', untransposedMatMul], ['_FusedMatMul', untransposedMatMul],
-    ['Sum', pooledReduce], ['Mean', pooledReduce],
-    ...noCopyKernelNames.map((name): [string, typeof withoutCopy] => [name, withoutCopy]),
+    ['Sum', pooledReduce], ['Mean', pooledReduce], ['GatherV2', rowGather], ['Tile', heapTile],
+    ...blockCopyKernelNames.map((name): [string, Wrap] => [name, blockCopy]),
+    ...noCopyKernelNames.map((name): [string, Wrap] => [name, withoutCopy]),
+    ...binaryKernelNames.map((name): [string, Wrap] => [name, expandedBroadcast]),
   ];
-  for (const [name, wrap] of wrappers) {
+  // A kernel named twice gets both wrappers, the later one outside (Slice: no copy, else block copies).
+  const byName = new Map<string, Wrap[]>();
+  for (const [name, wrap] of wrappers) byName.set(name, [...(byName.get(name) ?? []), wrap]);
+  for (const [name, wraps] of byName) {
     replaceKernel(name, 'wasm', (stock) => {
       if (stock === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to wrap`);
-      return wrap(stock);
+      return wraps.reduce((config, wrap) => wrap(config), stock);
     });
   }
   replaceKernel('UnsortedSegmentSum', 'wasm', () => wasmUnsortedSegmentSum);
