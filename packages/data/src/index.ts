@@ -12,6 +12,14 @@ export { mapReaders } from './mapReaders.js';
 export { xmapReaders, type Mapper, type XmapOptions } from './xmapReaders.js';
 export { firstn } from './firstn.js';
 export { timedReader, type TimedReader } from './timedReader.js';
+export {
+  convertToChunkFile,
+  createChunkFileWriter,
+  type ChunkFileInfo,
+  type ChunkFileOptions,
+  type ChunkFileWriter,
+} from './chunkFileWriter.js';
+export { chunkFileReader, openChunkFile, type ChunkFile, type ChunkFileReaderOptions } from './chunkFileReader.js';
 export { chunks, shard, taskReader, type Chunk, type ChunkSelection, type ShardOptions } from './shard.js';
 export { parseIdx, readIdx, type Idx, type IdxData } from './readIdx.js';
 export { fashionMnist, mnist, type ImageSample, type MnistDataset, type MnistOptions } from './mnist.js';
