@@ -32,3 +32,7 @@ export {
   type OptimizerState,
 } from './optimizer/optimizerState.js';
 export { createOptimizer, ParameterOptimizer } from './optimizer/parameterOptimizer.js';
+export { ParameterClient, type ParameterClientOptions, type PullArgs, type PushArgs, type TableRowValues } from './cluster/ParameterClient.js';
+export { ParameterServer, type ParameterServerOptions } from './cluster/ParameterServer.js';
+export { PROTOCOL_VERSION, type ServerStats, type SyncMode } from './cluster/protocol.js';
+export { DEFAULT_BLOCK_SIZE, localRowCount, planShards, type Block, type ParameterSpec, type ShardPlan } from './cluster/shardPlan.js';
