@@ -23,6 +23,8 @@ export { chunkFileReader, openChunkFile, type ChunkFile, type ChunkFileReaderOpt
 export { chunks, shard, taskReader, type Chunk, type ChunkSelection, type ShardOptions } from './shard.js';
 export { parseIdx, readIdx, type Idx, type IdxData } from './readIdx.js';
 export { fashionMnist, mnist, type ImageSample, type MnistDataset, type MnistOptions } from './mnist.js';
+export { dataHome, md5File, type FileOptions } from './dataFiles.js';
+export { cifar, type Cifar100Options, type CifarOptions } from './cifar.js';
 export { buildDict, lookupIds, type BuildDictOptions } from './buildDict.js';
 export { imdb, type ImdbOptions, type ImdbReaderOptions } from './imdb.js';
 export { MAX_TOKEN_LENGTH, tokenizeMessage, type TokenizeOptions } from './tokenizeMessage.js';
