@@ -1,8 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SyncMode } from '@oar/pserver';
 import { backendNames, type BackendName } from '@oar/worker';
 import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
-import { trainCommand } from './trainCommand.js';
+import { exitWithParent } from './exitWithParent.js';
+import { launchCommand, parseGpus } from './launchCommand.js';
+import { pserverCommand } from './pserverCommand.js';
+import { defaultSaveDir, trainCommand, type TrainOptions } from './trainCommand.js';
 import { UsageError } from './UsageError.js';
 
 const positiveInt = (flag: string) => (value: string) => {
@@ -21,30 +25,101 @@ const program = new Command('oar')
   .description('Oar: PaddlePaddle-style training for Node (layer DSL, tfjs workers, ZeroMQ parameter servers)')
   .showHelpAfterError();
 
-program
-  .command('train')
+/** The training flags `oar train`, `oar worker` and `oar launch` share. */
+function trainingFlags(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'config module (default examples/spam/config.ts)')
+    .option('--num-passes <n>', 'passes over the training data', positiveInt('--num-passes'), 1)
+    .option('--batch-size <n>', 'samples per batch, per trainer (default: the config\'s, else 64)', positiveInt('--batch-size'))
+    .option('--save-dir <dir>', 'where pass folders, metrics.jsonl and curves.svg go (default runs/NAME)')
+    .addOption(backendOption())
+    .option('--seed <n>', 'seed of initialisation, shuffling and dropout', anyInt('--seed'), 1)
+    .option('--shuffle-buffer <n>', 'shuffle buffer size (samples)', positiveInt('--shuffle-buffer'), 8192)
+    .allowUnknownOption(true)
+    .allowExcessArguments(true);
+}
+
+function trainOptions(opts: Record<string, unknown>): TrainOptions {
+  return {
+    ...(opts.config !== undefined ? { config: opts.config as string } : {}),
+    numPasses: opts.numPasses as number,
+    ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize as number } : {}),
+    ...(opts.saveDir !== undefined ? { saveDir: opts.saveDir as string } : {}),
+    ...(opts.backend !== undefined ? { backend: opts.backend as BackendName } : {}),
+    seed: opts.seed as number,
+    resume: (opts.resume as boolean | undefined) ?? false,
+    shuffleBuffer: opts.shuffleBuffer as number,
+  };
+}
+
+/** Flags of this command the user gave, to hand on to workers (`oar launch`), config flags included. */
+function givenTrainingArgs(cmd: Command, passOn: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of passOn) {
+    const option = cmd.options.find((o) => o.attributeName() === name)!;
+    if (cmd.getOptionValueSource(name) === 'cli') out.push(option.long!, String(cmd.getOptionValue(name)));
+  }
+  return [...out, ...cmd.args];
+}
+
+const modeOptions = (cmd: Command) => cmd
+  .addOption(new Option('--sync', 'synchronous SGD: every step sums the gradients of all trainers (default)').conflicts('async'))
+  .addOption(new Option('--async', 'asynchronous SGD: each push applied at once; stale gradients dropped'));
+const modeOf = (opts: Record<string, unknown>): SyncMode => (opts.async ? 'async' : 'sync');
+
+const hostPort = (value: string) => {
+  const endpoints = value.split(',').map((e) => e.trim()).map((e) => (e.includes('://') ? e : `tcp://${e}`));
+  for (const e of endpoints) if (!/^tcp:\/\/[^:/]+:\d+$/.test(e)) throw new InvalidArgumentError(`--pservers must be a comma-separated list of host:port, got ${JSON.stringify(value)}`);
+  return endpoints;
+};
+
+trainingFlags(program.command('train'))
   .description('train a config module on this machine (default: examples/spam); flags it does not know go to the config')
-  .option('--config <file>', 'config module (default examples/spam/config.ts)')
-  .option('--num-passes <n>', 'passes over the training data', positiveInt('--num-passes'), 1)
-  .option('--batch-size <n>', 'samples per batch (default: the config\'s, else 64)', positiveInt('--batch-size'))
-  .option('--save-dir <dir>', 'where pass folders, metrics.jsonl and curves.svg go (default runs/NAME)')
-  .addOption(backendOption())
-  .option('--seed <n>', 'seed of initialisation, shuffling and dropout', anyInt('--seed'), 1)
-  .option('--shuffle-buffer <n>', 'shuffle buffer size (samples)', positiveInt('--shuffle-buffer'), 8192)
   .option('--resume', 'continue from the newest pass folder in the save dir', false)
-  .allowUnknownOption(true)
-  .allowExcessArguments(true)
   .action(async (opts: Record<string, unknown>, cmd: Command) => {
-    await trainCommand({
+    await trainCommand(trainOptions(opts), cmd.args);
+  });
+
+modeOptions(program.command('pserver'))
+  .description('run a parameter server: holds its shard of the parameters and their optimizer state')
+  .requiredOption('--port <p>', 'tcp port to listen on', positiveInt('--port'))
+  .requiredOption('--num-trainers <m>', 'how many trainers take part', positiveInt('--num-trainers'))
+  .option('--host <addr>', 'interface to listen on', '*')
+  .option('--lagged-grad-discard-ratio <r>', 'async: drop gradients older than M × r steps', Number, 1.5)
+  .action(async (opts: Record<string, unknown>) => {
+    await pserverCommand({
+      port: opts.port as number, host: opts.host as string, numTrainers: opts.numTrainers as number, mode: modeOf(opts),
+      laggedGradDiscardRatio: opts.laggedGradDiscardRatio as number,
+    });
+  });
+
+modeOptions(trainingFlags(program.command('worker')))
+  .description('train as one trainer of a cluster, with parameter servers; takes the flags of oar train')
+  .requiredOption('--pservers <list>', 'the pservers, host:port,... in the same order for every trainer', hostPort)
+  .requiredOption('--trainer-id <i>', 'this trainer, 0..M-1 (trainer 0 initialises, tests and saves)', anyInt('--trainer-id'))
+  .requiredOption('--num-trainers <m>', 'M, the number of trainers', positiveInt('--num-trainers'))
+  .action(async (opts: Record<string, unknown>, cmd: Command) => {
+    const [trainerId, numTrainers] = [opts.trainerId as number, opts.numTrainers as number];
+    if (trainerId < 0 || trainerId >= numTrainers) throw new UsageError(`--trainer-id must be in 0..${numTrainers - 1} (--num-trainers ${numTrainers}), got ${trainerId}`);
+    exitWithParent();
+    await trainCommand({ ...trainOptions(opts), cluster: { pservers: opts.pservers as string[], trainerId, numTrainers, mode: modeOf(opts) } }, cmd.args);
+  });
+
+modeOptions(trainingFlags(program.command('launch')))
+  .description('start pservers and trainers as local processes, show their progress, exit with the trainers\' status')
+  .option('--pservers <n>', 'number of pservers', positiveInt('--pservers'), 1)
+  .option('--trainers <m>', 'number of trainers', positiveInt('--trainers'), 2)
+  .option('--base-port <p>', 'pserver i listens on base-port + i (default: free ports)', positiveInt('--base-port'))
+  .option('--gpus <ids>', 'GPU ids dealt to trainers round-robin (CUDA_VISIBLE_DEVICES), e.g. 0,1', parseGpus)
+  .action(async (opts: Record<string, unknown>, cmd: Command) => {
+    await launchCommand({
       ...(opts.config !== undefined ? { config: opts.config as string } : {}),
-      numPasses: opts.numPasses as number,
-      ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize as number } : {}),
-      ...(opts.saveDir !== undefined ? { saveDir: opts.saveDir as string } : {}),
-      ...(opts.backend !== undefined ? { backend: opts.backend as BackendName } : {}),
-      seed: opts.seed as number,
-      resume: opts.resume as boolean,
-      shuffleBuffer: opts.shuffleBuffer as number,
-    }, cmd.args);
+      pservers: opts.pservers as number, trainers: opts.trainers as number, mode: modeOf(opts),
+      ...(opts.basePort !== undefined ? { basePort: opts.basePort as number } : {}),
+      ...(opts.gpus !== undefined ? { gpus: opts.gpus as string[] } : {}),
+      saveDir: (opts.saveDir as string | undefined) ?? defaultSaveDir(opts.config as string | undefined),
+      trainArgs: givenTrainingArgs(cmd, ['numPasses', 'batchSize', 'backend', 'seed', 'shuffleBuffer']),
+    });
   });
 
 program

@@ -2,9 +2,10 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
-import { batch, shuffle, type Reader } from '@oar/data';
+import { batch, shard, shuffle, type Reader } from '@oar/data';
+import type { SyncMode } from '@oar/pserver';
 import { Topology } from '@oar/layers';
-import { generate, initBackend, Parameters, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
+import { generate, initBackend, Parameters, RemoteUpdater, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
 import { loadConfig, parseConfigOptions } from './loadConfig.js';
 import { plotCurves, type CurvePoint } from './plotCurves.js';
 import { loadPass, newestPass, savePass, type PassMeta } from './runDir.js';
@@ -21,6 +22,15 @@ export interface TrainOptions {
   seed: number;
   resume: boolean;
   shuffleBuffer: number;
+  /** Train as trainer `trainerId` of `numTrainers` with parameter servers (`oar worker`). */
+  cluster?: ClusterOptions;
+}
+
+export interface ClusterOptions {
+  pservers: string[];
+  trainerId: number;
+  numTrainers: number;
+  mode: SyncMode;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -31,7 +41,11 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
   await initBackend({ log: (line) => log(`oar: ${line}`), ...(opts.backend ? { backend: opts.backend } : {}) });
   const { config, path } = await loadConfig(opts.config ?? DEFAULT_CONFIG);
   const parsed = parseConfigOptions(config, relative(process.cwd(), path), extraArgs);
-  const saveDir = opts.saveDir ?? join('runs', configName(path));
+  const saveDir = opts.saveDir ?? defaultSaveDir(path);
+  const cluster = opts.cluster;
+  if (cluster && opts.resume) throw new UsageError('--resume: cluster training resumes from the pservers\' checkpoints, not from a pass folder (not built yet)');
+  // In a cluster only trainer 0 tests, evaluates and saves; every trainer appends its batches to metrics.jsonl.
+  const lead = !cluster || cluster.trainerId === 0;
   const resumeFrom = opts.resume ? await newestPass(saveDir) : undefined;
   if (opts.resume && !resumeFrom) throw new UsageError(`--resume: ${saveDir} has no pass-NNNNN folder to resume from`);
   const resumed = resumeFrom ? await loadPass(resumeFrom) : undefined;
@@ -54,9 +68,18 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
     const untrained = generatorTopology.parameters.filter((p) => !topology.parameters.some((q) => q.name === p.name && q.size === p.size));
     if (untrained.length) throw new UsageError(`the generator's parameters ${untrained.map((p) => p.name).join(', ')} are not trained by the cost; name them as in the training network`);
   }
-  const trainer = new SGD({ cost: topology, parameters, updateEquation: setup.optimizer, seed: opts.seed });
+  let remote: RemoteUpdater | undefined;
+  const trainer = new SGD({
+    cost: topology, parameters, updateEquation: setup.optimizer, seed: opts.seed,
+    ...(cluster ? {
+      updater: (network) => (remote = new RemoteUpdater(topology, parameters, setup.optimizer, {
+        pservers: cluster.pservers, trainerId: cluster.trainerId, numTrainers: cluster.numTrainers, mode: cluster.mode,
+        tables: network.tableParameters, log: (line) => log(`oar: ${line}`),
+      })),
+    } : {}),
+  });
   if (resumed) {
-    trainer.updater.loadState(resumed.optimizer);
+    trainer.updater.loadState?.(resumed.optimizer);
     trainer.samplesProcessed = resumed.meta.samplesProcessed;
     log(`oar: resuming from ${resumeFrom} (pass ${resumed.meta.pass})`);
   }
@@ -87,14 +110,15 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
   const handler = async (event: TrainerEvent) => {
     if (event.kind === 'BeginPass') progress.start(event.pass);
     if (event.kind === 'EndIteration') {
-      await appendFile(metricsFile, `${JSON.stringify({ pass: event.pass, batch: event.batch, cost: event.cost })}\n`);
+      const who = cluster ? { trainer: cluster.trainerId } : {};
+      await appendFile(metricsFile, `${JSON.stringify({ pass: event.pass, batch: event.batch, cost: event.cost, ...who })}\n`);
       points.push({ step: trainer.samplesProcessed, value: event.cost, series: 'train cost (batch)', chart: 'cost' });
       progress.tick(event.batch, event.cost, event.metrics.classification_error);
     }
     if (event.kind === 'EndPass') {
       progress.stop();
       log(`oar: pass ${event.pass} train cost ${event.cost.toFixed(4)}${formatMetrics(event.metrics)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-      if (!setup.test) await finishPass(event.pass);
+      if (!setup.test && lead) await finishPass(event.pass);
     }
     if (event.kind === 'TestResult') {
       await appendFile(metricsFile, `${JSON.stringify({ event: 'test', pass: event.pass, cost: event.cost, metrics: event.metrics })}\n`);
@@ -104,13 +128,24 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
       await finishPass(event.pass);
     }
   };
-  const trainReader = batch(shuffle(setup.train as Reader<unknown>, opts.shuffleBuffer, { seed: opts.seed }), size) as unknown as BatchReader;
-  const testReader = setup.test ? (batch(setup.test as Reader<unknown>, size) as unknown as BatchReader) : undefined;
-  await trainer.train({
-    reader: trainReader, numPasses: opts.numPasses, eventHandler: handler, startPass,
-    ...(setup.feeding ? { feeding: setup.feeding } : {}), ...(testReader ? { testReader } : {}),
-  });
+  // Every trainer shuffles with the same seed, then takes its own shard: the shards of a pass are disjoint.
+  const shuffled = shuffle(setup.train as Reader<unknown>, opts.shuffleBuffer, { seed: opts.seed });
+  const trainReader = batch(cluster ? shard(shuffled, cluster.trainerId, cluster.numTrainers) : shuffled, size) as unknown as BatchReader;
+  const testReader = setup.test && lead ? (batch(setup.test as Reader<unknown>, size) as unknown as BatchReader) : undefined;
+  try {
+    await trainer.train({
+      reader: trainReader, numPasses: opts.numPasses, eventHandler: handler, startPass,
+      ...(setup.feeding ? { feeding: setup.feeding } : {}), ...(testReader ? { testReader } : {}),
+    });
+  } finally {
+    remote?.close();
+  }
   log(`oar: done in ${((Date.now() - started) / 1000).toFixed(1)} s; metrics in ${metricsFile}`);
+}
+
+/** `runs/NAME`, NAME the config's folder (or file) name. */
+export function defaultSaveDir(config = DEFAULT_CONFIG): string {
+  return join('runs', configName(config));
 }
 
 function configName(path: string): string {
