@@ -25,6 +25,8 @@ export { parseIdx, readIdx, type Idx, type IdxData } from './readIdx.js';
 export { fashionMnist, mnist, type ImageSample, type MnistDataset, type MnistOptions } from './mnist.js';
 export { dataHome, md5File, type FileOptions } from './dataFiles.js';
 export { cifar, type Cifar100Options, type CifarOptions } from './cifar.js';
+export { uciHousing, type HousingSample, type UciHousingOptions } from './uciHousing.js';
+export { wmt14, type Wmt14Dicts, type Wmt14Options, type Wmt14Sample } from './wmt14.js';
 export { buildDict, lookupIds, type BuildDictOptions } from './buildDict.js';
 export { imdb, type ImdbOptions, type ImdbReaderOptions } from './imdb.js';
 export { MAX_TOKEN_LENGTH, tokenizeMessage, type TokenizeOptions } from './tokenizeMessage.js';
