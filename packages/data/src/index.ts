@@ -27,6 +27,7 @@ export { dataHome, md5File, type FileOptions } from './dataFiles.js';
 export { cifar, type Cifar100Options, type CifarOptions } from './cifar.js';
 export { uciHousing, type HousingSample, type UciHousingOptions } from './uciHousing.js';
 export { wmt14, type Wmt14Dicts, type Wmt14Options, type Wmt14Sample } from './wmt14.js';
+export { movielens, type MovielensMeta, type MovielensOptions, type MovielensSample } from './movielens.js';
 export { buildDict, lookupIds, type BuildDictOptions } from './buildDict.js';
 export { imdb, type ImdbOptions, type ImdbReaderOptions } from './imdb.js';
 export { MAX_TOKEN_LENGTH, tokenizeMessage, type TokenizeOptions } from './tokenizeMessage.js';
