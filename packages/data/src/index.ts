@@ -28,6 +28,7 @@ export { cifar, type Cifar100Options, type CifarOptions } from './cifar.js';
 export { uciHousing, type HousingSample, type UciHousingOptions } from './uciHousing.js';
 export { wmt14, type Wmt14Dicts, type Wmt14Options, type Wmt14Sample } from './wmt14.js';
 export { movielens, type MovielensMeta, type MovielensOptions, type MovielensSample } from './movielens.js';
+export { conll05, type Conll05Dicts, type Conll05Options, type Conll05Sample } from './conll05.js';
 export { buildDict, lookupIds, type BuildDictOptions } from './buildDict.js';
 export { imdb, type ImdbOptions, type ImdbReaderOptions } from './imdb.js';
 export { MAX_TOKEN_LENGTH, tokenizeMessage, type TokenizeOptions } from './tokenizeMessage.js';
