@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, DataError } from './errors.js';
 import { fashionMnist, mnist } from './mnist.js';
 import { toArray } from './reader.js';
@@ -31,7 +31,7 @@ const close = (actual: Float32Array, expected: number[], atol = 1e-6, rtol = 1e-
 describe('mnist readers on files the test writes', () => {
   it.each([true, false])('yields [Float32Array scaled to [0, 1], label] (gzip: %s)', async (gzip) => {
     const dir = makeDir(`unit-${gzip}`, gzip);
-    for (const split of [mnist.train({ dir }), mnist.test({ dir })]) {
+    for (const split of [mnist.train({ dir, md5: false }), mnist.test({ dir, md5: false })]) {
       const samples = await toArray(split);
       expect(samples.map(([, label]) => label)).toEqual([3, 8]);
       samples.forEach(([image], i) => {
@@ -50,7 +50,7 @@ describe('mnist readers on files the test writes', () => {
 
   it('reads the files once per reader and gives the same data on every pass', async () => {
     const dir = makeDir('passes', true);
-    const reader = mnist.train({ dir });
+    const reader = mnist.train({ dir, md5: false });
     const first = await toArray(reader);
     rmSync(dir, { recursive: true });
     expect(await toArray(reader)).toEqual(first);
@@ -70,16 +70,37 @@ describe('mnist readers on files the test writes', () => {
   it('names a corrupt or inconsistent file', async () => {
     const dir = makeDir('corrupt', true);
     writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(encodeIdx(0x08, [3], [1, 2, 3])));
-    await expect(toArray(mnist.train({ dir }))).rejects.toThrow(
+    await expect(toArray(mnist.train({ dir, md5: false }))).rejects.toThrow(
       /mnist\.train: .*train-images-idx3-ubyte\.gz has 2 images but .*train-labels-idx1-ubyte\.gz has 3 labels/,
     );
     writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), gzipSync(encodeIdx(0x08, [2, 2, 3], pixels).subarray(0, 20)));
-    await expect(toArray(mnist.test({ dir }))).rejects.toThrow(
+    await expect(toArray(mnist.test({ dir, md5: false }))).rejects.toThrow(
       /mnist\.test: readIdx: .*t10k-images-idx3-ubyte\.gz: truncated: dims \[2, 2, 3\]/,
     );
   });
 
+  it('checks the gzipped MNIST files against the MD5s Paddle lists, not plain ones', async () => {
+    await expect(toArray(mnist.train({ dir: makeDir('md5', true) }))).rejects.toThrow(
+      /mnist\.train: .*train-images-idx3-ubyte\.gz has md5 [0-9a-f]{32}, expected f68b3c2dcbeaaa9fbdd348bbdeb94873 .*pass \{ md5: false \}/,
+    );
+    expect(await toArray(mnist.train({ dir: makeDir('md5-plain', false) }))).toHaveLength(2);
+    expect(await toArray(fashionMnist.train({ dir: makeDir('md5-fashion', true) }))).toHaveLength(2);
+  });
+
+  it('looks under dataHome("mnist") by default and says where to put the files', async () => {
+    vi.stubEnv('OAR_DATA_HOME', join(root, 'home'));
+    try {
+      expect(mnist.defaultDir).toBe(join(root, 'home', 'mnist'));
+      await expect(toArray(mnist.test())).rejects.toThrow(
+        /mnist\.test: missing file .*home\/mnist\/t10k-images-idx3-ubyte\.gz .*download the four files from http:\/\/yann\.lecun\.com\/exdb\/mnist\/ .* into .*home\/mnist \(or set OAR_DATA_HOME\)/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('validates its options', () => {
+    expect(() => mnist.train({ md5: true } as never)).toThrow(/mnist\.train: md5 must be false \(to skip the check\) or absent, got true/);
     expect(() => mnist.train({ range: 'wide' } as never)).toThrow(ConfigError);
     expect(() => mnist.train({ range: 'wide' } as never)).toThrow(/mnist\.train: range must be "unit" or "symmetric", got "wide"/);
     expect(() => fashionMnist.test({ dir: '' })).toThrow(/fashionMnist\.test: dir must be a non-empty string, got ""/);
