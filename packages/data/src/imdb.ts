@@ -1,14 +1,31 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDict, lookupIds } from './buildDict.js';
+import { chain } from './chain.js';
+import { datasetFile, type PublishedFile } from './dataFiles.js';
 import { ConfigError, DataError } from './errors.js';
+import { mapReaders } from './mapReaders.js';
 import type { Reader } from './reader.js';
+import { readTar } from './readTar.js';
 import { checkNonNegativeInt, checkOptions, show } from './validate.js';
 
-/** Where the unpacked `aclImdb` folder is: `dir/{train,test}/{pos,neg}/*.txt`. */
+/**
+ * Where the data is: an unpacked `aclImdb` folder (`dir/{train,test}/{pos,neg}/*.txt`), or else the
+ * archive `aclImdb_v1.tar.gz` as Paddle reads it (`file`, default under `dataHome('imdb')`, its
+ * published MD5 checked unless `md5: false`).
+ */
 export interface ImdbOptions {
-  dir: string;
+  dir?: string;
+  file?: string;
+  md5?: false;
 }
+
+const PUBLISHED: PublishedFile = {
+  name: 'aclImdb_v1.tar.gz',
+  url: 'http://ai.stanford.edu/%7Eamaas/data/sentiment/aclImdb_v1.tar.gz',
+  md5: '7c2ac02c03563afcf9b574c7e56c153a',
+};
+const OPTIONS = ['dir', 'file', 'md5'];
 
 /** Options of `imdb.train` / `imdb.test`. */
 export interface ImdbReaderOptions extends ImdbOptions {
@@ -20,11 +37,12 @@ type Split = 'train' | 'test';
 const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 
 /**
- * Paddle's IMDB sentiment dataset read from an unpacked `aclImdb` folder (Paddle reads the same files
- * from the tarball). Same conventions as Paddle: tokens are the text without ASCII punctuation,
+ * Paddle's IMDB sentiment dataset read from an unpacked `aclImdb` folder or from the tarball (the same
+ * samples either way: the archive's texts are sorted by name as the folder's are). As in Paddle: tokens are the text without ASCII punctuation,
  * lowercased and split on white space; label 0 is positive and 1 negative; the dictionary keeps words
  * seen more than `cutoff` times in train + test, by decreasing frequency then code-unit order, and
- * `<unk>` is the last id. Files are read on each pass, positives first, each folder in name order.
+ * `<unk>` is the last id. Files are read on each pass, positives first, each folder in name order
+ * (Paddle alternates positives and negatives; shuffle before batching either way).
  *
  * @paddle paddle.v2.dataset.imdb
  * @example
@@ -37,27 +55,24 @@ export const imdb = {
     text.replace(/[\n\r]+$/, '').replace(PUNCTUATION, '').toLowerCase().split(/\s+/).filter(Boolean),
 
   /** `[tokens, label]` of a split: positives (0), then negatives (1). */
-  tokens(split: Split, options: ImdbOptions): Reader<[string[], 0 | 1]> {
-    const dir = checkDir(`imdb.tokens`, options, ['dir']);
+  tokens(split: Split, options?: ImdbOptions): Reader<[string[], 0 | 1]> {
+    const source = checkSource('imdb.tokens', options, OPTIONS);
     if (split !== 'train' && split !== 'test') {
       throw new ConfigError(`imdb.tokens: split must be "train" or "test", got ${show(split)}`);
     }
+    if ('archive' in source) return tarTokens(split, source.archive);
     return function* () {
       for (const [folder, label] of [['pos', 0], ['neg', 1]] as const) {
-        for (const text of readFolder(join(dir, split, folder))) yield [imdb.tokenize(text), label];
+        for (const text of readFolder(join(source.dir, split, folder))) yield [imdb.tokenize(text), label];
       }
     };
   },
 
   /** The word dictionary of train + test: words seen more than `cutoff` times (default 150), `<unk>` last. */
-  async wordDict(options: ImdbOptions & { cutoff?: number }): Promise<Map<string, number>> {
-    const { dir, cutoff = 150 } = checkOptions('imdb.wordDict', options, ['dir', 'cutoff']) as { dir: string; cutoff?: number };
+  async wordDict(options?: ImdbOptions & { cutoff?: number }): Promise<Map<string, number>> {
+    const { cutoff = 150, ...where } = checkOptions('imdb.wordDict', options, [...OPTIONS, 'cutoff']) as ImdbOptions & { cutoff?: number };
     checkNonNegativeInt('imdb.wordDict', 'cutoff', cutoff);
-    const [train, test] = [imdb.tokens('train', { dir }), imdb.tokens('test', { dir })];
-    const both: Reader<[string[], 0 | 1]> = function* () {
-      yield* train() as Iterable<[string[], 0 | 1]>;
-      yield* test() as Iterable<[string[], 0 | 1]>;
-    };
+    const both = chain(imdb.tokens('train', where), imdb.tokens('test', where));
     const dict = await buildDict(both, { minFreq: cutoff + 1, reserved: [] });
     dict.delete('<unk>');
     return new Map([...dict.keys(), '<unk>'].map((w, i) => [w, i]));
@@ -71,21 +86,45 @@ export const imdb = {
 
 function idReader(split: Split, options: ImdbReaderOptions): Reader<[Int32Array, 0 | 1]> {
   const fn = `imdb.${split}`;
-  const dir = checkDir(fn, options, ['dir', 'wordIdx']);
-  const { wordIdx } = options;
+  checkSource(fn, options, [...OPTIONS, 'wordIdx']);
+  const { wordIdx, ...where } = options;
   if (!(wordIdx instanceof Map) || !wordIdx.has('<unk>')) {
     throw new ConfigError(`${fn}: wordIdx must be a Map with a "<unk>" entry (see imdb.wordDict), got ${show(wordIdx)}`);
   }
-  const tokens = imdb.tokens(split, { dir });
-  return function* () {
-    for (const [words, label] of tokens() as Iterable<[string[], 0 | 1]>) yield [lookupIds(words, wordIdx), label];
-  };
+  return mapReaders(([words, label]: [string[], 0 | 1]) => [lookupIds(words, wordIdx), label], imdb.tokens(split, where));
 }
 
-function checkDir(fn: string, options: unknown, allowed: string[]): string {
-  const { dir } = checkOptions(fn, options, allowed);
-  if (typeof dir !== 'string' || dir === '') throw new ConfigError(`${fn}: dir must be a non-empty string, got ${show(dir)}`);
-  return dir;
+type Source = { dir: string } | { archive: () => Promise<string> };
+
+function checkSource(fn: string, options: unknown, allowed: string[]): Source {
+  const { dir, file, md5 } = checkOptions(fn, options, allowed);
+  if (dir !== undefined) {
+    if (typeof dir !== 'string' || dir === '') throw new ConfigError(`${fn}: dir must be a non-empty string, got ${show(dir)}`);
+    if (file !== undefined) throw new ConfigError(`${fn}: pass dir (an unpacked aclImdb folder) or file (the tarball), not both`);
+    return { dir };
+  }
+  if (md5 !== undefined && md5 !== false) throw new ConfigError(`${fn}: md5 must be false (to skip the check) or absent, got ${show(md5)}`);
+  return { archive: datasetFile(fn, 'imdb', PUBLISHED, { file: file as string | undefined, ...(md5 === false ? { md5 } : {}) }) };
+}
+
+/** The split's texts from the tarball, sorted by name as `readFolder` sorts them, positives first. */
+function tarTokens(split: Split, archive: () => Promise<string>): Reader<[string[], 0 | 1]> {
+  const pattern = new RegExp(`(^|/)aclImdb/${split}/(pos|neg)/[^/]+\\.txt$`);
+  return async function* () {
+    const path = await archive();
+    const texts: { name: string; label: 0 | 1; text: string }[] = [];
+    try {
+      for await (const { name, data } of readTar(path)) {
+        const m = pattern.exec(name);
+        if (m) texts.push({ name: name.slice(name.lastIndexOf('/') + 1), label: m[2] === 'pos' ? 0 : 1, text: data.toString('utf8') });
+      }
+    } catch (e) {
+      throw e instanceof DataError ? new DataError(`imdb.tokens: ${e.message}`, { cause: e }) : e;
+    }
+    if (texts.length === 0) throw new DataError(`imdb.tokens: ${path} has no aclImdb/${split}/{pos,neg}/*.txt members (is it aclImdb_v1.tar.gz?)`);
+    texts.sort((a, b) => a.label - b.label || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { label, text } of texts) yield [imdb.tokenize(text), label];
+  };
 }
 
 /** The texts of the `.txt` files of a folder, in name order (sync: many small files, see spamAssassin). */
