@@ -43,6 +43,12 @@ describe('xmapReaders', () => {
     expect(await toArray(reader)).toEqual([-1, -2]);
   });
 
+  it('loads a TypeScript mapper module through tsx in each worker', async () => {
+    const ts: Mapper = { module: new URL('./testing/tsMapper.ts', import.meta.url), exportName: 'tokens' };
+    const out = await toArray(xmapReaders(ts, syncReader(['Subject: Free CASH\n\n<b>now</b>', 'Subject: hi\n\nthere']), 2, 2, { order: true }));
+    expect(out).toEqual([['free', 'cash', 'now'], ['hi', 'there']]);
+  });
+
   it('takes a function source, which may require node modules', async () => {
     const source = "(x) => [x + 1, require('node:worker_threads').isMainThread]";
     const out = await toArray(xmapReaders({ source }, syncReader([1, 2, 3]), 2, 2, { order: true }));

@@ -9,9 +9,11 @@ import { xmapWorkerSource } from './xmapWorkerSource.js';
 
 /**
  * How a worker finds the mapper (a function cannot be sent to a thread, so it is named instead):
- * - `{ module, exportName }`: a JavaScript module file (a path, absolute or relative to
- *   `process.cwd()`, or a `file:` URL such as `new URL('./mapper.js', import.meta.url)`), loaded in each
- *   worker with `import()`; `exportName` defaults to `"default"`. The robust choice for real code.
+ * - `{ module, exportName }`: a module file (a path, absolute or relative to `process.cwd()`, or a
+ *   `file:` URL such as `new URL('./mapper.js', import.meta.url)`), loaded in each worker with
+ *   `import()`; `exportName` defaults to `"default"`. The robust choice for real code. A TypeScript
+ *   file (`.ts`, `.mts`, `.cts`) is loaded through tsx's loader, which each worker registers first
+ *   (tsx must be installed; it is a dev dependency of this repository).
  * - `{ source }`: the source text of a function expression, e.g. `"(x) => x * 2"`, evaluated in each
  *   worker. It sees no variables of the caller; it may call `require` (e.g. `require('node:zlib')`).
  * The mapper may be async. Samples and results cross threads by structured clone (plain data, typed
@@ -25,7 +27,7 @@ export interface XmapOptions {
   order?: boolean;
 }
 
-type WorkerSpec = { kind: 'module'; url: string; exportName: string } | { kind: 'source'; source: string };
+type WorkerSpec = { kind: 'module'; url: string; exportName: string; tsx?: string } | { kind: 'source'; source: string };
 type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: string } | { fatal: string };
 
 /**
@@ -62,16 +64,30 @@ function checkMapper(mapper: unknown): WorkerSpec {
     throw new ConfigError(`xmapReaders: mapper.exportName must be a string, got ${show(m.exportName)}`);
   }
   const exportName = m.exportName ?? 'default';
-  if (m.module instanceof URL) return { kind: 'module', url: m.module.href, exportName };
+  if (m.module instanceof URL) return moduleSpec(m.module.href, exportName);
   if (typeof m.module === 'string' && m.module.length > 0) {
-    if (/^[a-z][a-z0-9+.-]+:/i.test(m.module)) return { kind: 'module', url: m.module, exportName };
+    if (/^[a-z][a-z0-9+.-]+:/i.test(m.module)) return moduleSpec(m.module, exportName);
     const file = resolve(m.module);
     if (!existsSync(file)) throw new ConfigError(`xmapReaders: mapper.module file not found: ${file}`);
-    return { kind: 'module', url: pathToFileURL(file).href, exportName };
+    return moduleSpec(pathToFileURL(file).href, exportName);
   }
   throw new ConfigError(
     `xmapReaders: mapper must be { module: path or URL, exportName? } or { source: function source text }, got ${show(mapper)}`,
   );
+}
+
+function moduleSpec(url: string, exportName: string): WorkerSpec {
+  if (!/\.[cm]?ts$/.test(new URL(url).pathname)) return { kind: 'module', url, exportName };
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch (e) {
+    throw new ConfigError(
+      `xmapReaders: mapper.module ${url} is TypeScript: its workers need tsx (npm install -D tsx), or compile it to JavaScript`,
+      { cause: e },
+    );
+  }
+  return { kind: 'module', url, exportName, tsx };
 }
 
 async function* xmapPass<R>(

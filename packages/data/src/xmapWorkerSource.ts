@@ -1,7 +1,8 @@
 // The body of each xmapReaders worker, run with `new Worker(code, { eval: true })` so that it needs no
 // separate JavaScript file next to the TypeScript sources (internal).
 //
-// Protocol: the worker loads the mapper once (module export or function source); then for each
+// Protocol: the worker loads the mapper once (module export, through tsx's loader for a TypeScript
+// file, or function source); then for each
 // `{ seq, sample }` it answers `{ seq, ok: true, value }` or `{ seq, ok: false, error }`. A mapper that
 // cannot be loaded is reported once as `{ fatal }`.
 export const xmapWorkerSource = String.raw`
@@ -10,6 +11,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const describe = (e) => (e instanceof Error ? e.message : String(e));
 async function load() {
   if (workerData.kind === 'module') {
+    if (workerData.tsx) (await import(workerData.tsx)).register(); // TypeScript mappers
     const mod = await import(workerData.url);
     const fn = mod[workerData.exportName];
     if (typeof fn !== 'function') {
