@@ -2,7 +2,7 @@ import type { LayerConfig, ParameterConfig, SubModelConfig, TopologyConfig } fro
 import { TOPOLOGY_FORMAT, TOPOLOGY_VERSION } from './config.js';
 import { FormatError } from './errors.js';
 import type { LayerOutput } from './LayerOutput.js';
-import { traceTopology } from './trace.js';
+import { traceTopology, type TraceOptions } from './trace.js';
 
 /**
  * A network traced from its outputs, with lookups by name; the saved format is its `toJSON()`.
@@ -22,8 +22,9 @@ export class Topology {
     this.#params = new Map(config.parameters.map((p) => [p.name, p]));
   }
 
-  static fromOutputs(outputs: LayerOutput | readonly LayerOutput[]): Topology {
-    return new Topology(traceTopology(outputs));
+  /** Traces a network from its outputs; `extraLayers` are kept though no output reads them (Paddle's `extra_layers`). */
+  static fromOutputs(outputs: LayerOutput | readonly LayerOutput[], options: TraceOptions = {}): Topology {
+    return new Topology(traceTopology(outputs, options));
   }
 
   /** Reads a saved topology (a parsed object or JSON text), checking its version and references. */

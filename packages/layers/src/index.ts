@@ -24,13 +24,18 @@ export { bool, finiteNumber, inRange, integer, knownKeys, nonNegativeInt, oneOf,
 export { asLayer, asLayers, denseInput, idsInput, sequenceInput } from './inputs.js';
 export { LayerOutput, isLayerOutput, type EmitContext, type ImageShape, type LayerSpec, type ValueKind } from './LayerOutput.js';
 export { Topology } from './Topology.js';
-export { TopologyBuilder, traceTopology } from './trace.js';
+export { TopologyBuilder, traceTopology, type TraceOptions } from './trace.js';
 export {
   TOPOLOGY_FORMAT, TOPOLOGY_VERSION, type ConvConfig, type DataTypeConfig, type EvaluatorConfig, type GeneratorConfig, type ImageConfig,
   type LayerConfig, type LayerInputConfig, type LinkConfig, type MemoryConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
   type ProjectionConfig, type SeqLevel, type SubModelConfig, type TopologyConfig,
 } from './config.js';
-export { parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';
+export { formatProtostr, parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';
 export { diffAgainstProtostr } from './paddle/diffProtostr.js';
+export { diffModelConfigs, ERA_FIELDS, type DiffLabels } from './paddle/diffModelConfigs.js';
+export { exportProtostr, toModelConfig } from './paddle/toModelConfig.js';
+export { importProtostr, type ImportOptions, type PaddleImport } from './paddle/importProtostr.js';
+export { DATA_TYPE_NAMES, type DataTypeName } from './paddle/inferDataTypes.js';
+export { IMPORTED_LAYER_TYPES } from './paddle/replayLayers.js';
 export { NameScope, ScopedName, type LayerName } from './NameScope.js';
 export { layerCatalog } from './testing/catalog.js';

@@ -42,15 +42,24 @@ export class TopologyBuilder implements EmitContext {
   #frame: Frame | undefined;
   #current = '';
 
-  /** Names and emits every layer the outputs depend on, inputs first. */
-  trace(outputs: readonly LayerOutput[]): TopologyConfig {
+  /**
+   * Names and emits every layer the outputs depend on, inputs first. `extraLayers` (Paddle's `extra_layers`)
+   * are traced first, in order, and kept though they are not outputs; the inputs are the data layers the
+   * outputs read.
+   */
+  trace(outputs: readonly LayerOutput[], extraLayers: readonly LayerOutput[] = []): TopologyConfig {
     outputs.forEach((o, i) => {
       if (!isLayerOutput(o)) throw new ConfigError(`outputs: item ${i} must be a layer, got ${show(o)}`);
     });
+    extraLayers.forEach((o, i) => {
+      if (!isLayerOutput(o)) throw new ConfigError(`extraLayers: item ${i} must be a layer, got ${show(o)}`);
+    });
     if (outputs.length === 0) throw new ConfigError('outputs: at least one output layer is needed, got none');
+    for (const extra of extraLayers) this.#visit(extra, new Set());
     for (const out of outputs) this.#visit(out, new Set());
     const outputNames = [...new Set(outputs.map((o) => this.nameOf(o)))];
-    const inputNames = this.#layers.filter((l) => l.type === 'data').map((l) => l.name);
+    const read = extraLayers.length ? upstream(outputs) : undefined;
+    const inputNames = this.#layers.filter((l) => l.type === 'data' && (!read || read.has(this.#owners.get(l.name)!))).map((l) => l.name);
     return {
       format: TOPOLOGY_FORMAT,
       version: TOPOLOGY_VERSION,
@@ -221,6 +230,19 @@ export class TopologyBuilder implements EmitContext {
   }
 }
 
+/** Every layer the outputs are computed from (themselves included). */
+function upstream(outputs: readonly LayerOutput[]): Set<LayerOutput> {
+  const seen = new Set<LayerOutput>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const layer = stack.pop()!;
+    if (seen.has(layer)) continue;
+    seen.add(layer);
+    stack.push(...layer.inputs);
+  }
+  return seen;
+}
+
 function memoryOf(agent: LayerOutput): MemorySpec {
   return (agent.recurrent as { memory: MemorySpec }).memory;
 }
@@ -254,12 +276,18 @@ function parameterConfig(name: string, attr: ParamAttr | undefined, dims: number
   return config;
 }
 
+/** Options of a trace. */
+export interface TraceOptions {
+  /** Layers kept in the topology though they are not outputs, traced first and in order (Paddle's `extra_layers`). */
+  extraLayers?: readonly LayerOutput[];
+}
+
 /**
  * Traces the network from its output layers and returns its saved config.
  * @paddle paddle.trainer_config_helpers.networks.outputs / paddle.topology.Topology
  * @example
  * const config = traceTopology([cost]);
  */
-export function traceTopology(outputs: LayerOutput | readonly LayerOutput[]): TopologyConfig {
-  return new TopologyBuilder().trace(Array.isArray(outputs) ? outputs : [outputs as LayerOutput]);
+export function traceTopology(outputs: LayerOutput | readonly LayerOutput[], options: TraceOptions = {}): TopologyConfig {
+  return new TopologyBuilder().trace(Array.isArray(outputs) ? outputs : [outputs as LayerOutput], options.extraLayers ?? []);
 }

@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseProtostr, type ProtoMessage, type Topology } from '@oar/layers';
+import layerActivations from './configs/layer_activations.js';
+import sharedFc from './configs/shared_fc.js';
+import sharedLstm from './configs/shared_lstm.js';
+import simpleRnnLayers from './configs/simple_rnn_layers.js';
+import testGrumemoryLayer from './configs/test_grumemory_layer.js';
+import testRnnGroup from './configs/test_rnn_group.js';
+import testSeqConcat from './configs/test_seq_concat.js';
+
+/** Paddle's golden dumps (a copy of ../shared/paddle-golden kept with the layers package). */
+export const GOLDEN_DIR = new URL('../../packages/layers/fixtures/paddle-golden/', import.meta.url);
+
+export const goldenNames = (): string[] =>
+  readdirSync(GOLDEN_DIR).filter((n) => n.endsWith('.protostr')).map((n) => n.replace(/\.protostr$/, '')).sort();
+
+export const goldenText = (name: string): string => readFileSync(new URL(`${name}.protostr`, GOLDEN_DIR), 'utf8');
+export const golden = (name: string): ProtoMessage => parseProtostr(goldenText(name));
+
+/** The golden networks Oar builds, each with its Oar configuration (configs/NAME.ts). */
+export const CONFIGS: Record<string, () => Topology> = {
+  layer_activations: layerActivations,
+  shared_fc: sharedFc,
+  shared_lstm: sharedLstm,
+  simple_rnn_layers: simpleRnnLayers,
+  test_grumemory_layer: testGrumemoryLayer,
+  test_rnn_group: testRnnGroup,
+  test_seq_concat: testSeqConcat,
+};
+
+/**
+ * The golden networks Oar cannot build, with what the importer says about each (the first thing it meets that
+ * Oar lacks); docs/PADDLE_COMPAT.md lists every missing part.
+ */
+export const UNSUPPORTED: Record<string, RegExp> = {
+  img_layers: /layer "__crmnorm_0__" has type "norm", which Oar does not support/,
+  last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
+  math_ops: /layer "__slope_intercept_layer_0__" has type "slope_intercept", which Oar does not support/,
+  projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
+  test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
+  test_fc: /layer "__trans_layer_0__" has type "trans", which Oar does not support/,
+  test_sequence_pooling: /layer "__seq_pooling_6__" \(max\) uses output_max_index \(the index of each maximum instead of its value\), which Oar does not support/,
+  util_layers: /layer "__concat_1__" has type "concat2", which Oar does not support/,
+};
