@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunkFileReader, openChunkFile } from './chunkFileReader.js';
 import { convertToChunkFile, createChunkFileWriter } from './chunkFileWriter.js';
+import { cmudict } from './cmudict.js';
 import { ConfigError, DataError } from './errors.js';
 import { toArray, type Reader } from './reader.js';
 import { shard, taskReader } from './shard.js';
+import { spamAssassin } from './spamAssassin.js';
 import { asyncReader, range, readerKinds, syncReader } from './testing/readers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oar-chunkfile-'));
@@ -158,5 +160,31 @@ describe('chunk files: damage', () => {
     return expect(convertToChunkFile(syncReader([1]), fresh(), { chunkSize: 0 })).rejects.toThrow(
       /convertToChunkFile: chunkSize must be a positive integer, got 0/,
     );
+  });
+});
+
+describe('chunk files of the real data', () => {
+  const key = (sample: unknown) => (sample as Int32Array[]).map((a) => a.join(',')).join('|');
+
+  it('hold the CMUdict g2p train split exactly, and deal the same shards as the raw reader', async () => {
+    const path = fresh();
+    const raw = cmudict.train();
+    const info = await convertToChunkFile(raw, path, { chunkSize: 1000 });
+    const expected = (await toArray(raw)).map(key);
+    expect(info.records).toBe(expected.length);
+    expect(expected.length).toBeGreaterThan(100000);
+    expect((await toArray(chunkFileReader(path))).map(key)).toEqual(expected);
+    const fromFile = (await toArray(chunkFileReader(path, { select: { index: 1, count: 4 } }))).map(key);
+    expect(fromFile).toEqual((await toArray(shard(raw, 1, 4, { chunkSize: 1000 }))).map(key));
+  });
+
+  it('hold SpamAssassin word ids; task chunks match taskReader', async () => {
+    const dict = await spamAssassin.wordDict({ minFreq: 5 });
+    const raw = spamAssassin.test({ dict });
+    const path = fresh();
+    await convertToChunkFile(raw, path, { chunkSize: 100 });
+    const tasks = await toArray(chunkFileReader(path, { select: { taskIds: [0, 7] } }));
+    expect(tasks).toEqual(await toArray(taskReader(raw, [0, 7], 100)));
+    expect(tasks).toHaveLength(200);
   });
 });

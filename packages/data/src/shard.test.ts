@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
+import { fashionMnist, type ImageSample } from './mnist.js';
 import { toArray } from './reader.js';
 import { chunks, shard, taskReader } from './shard.js';
 import { isSyncReader, range, readerKinds, syncReader, type Probe } from './testing/readers.js';
@@ -79,5 +80,18 @@ describe('shard, taskReader, chunks', () => {
     expect(() => taskReader(r, 3 as never, 2)).toThrow(/taskReader: taskIds must be an array of non-negative integer chunk ids, got 3/);
     expect(() => taskReader(r, [0], 0)).toThrow(/taskReader: chunkSize must be a positive integer, got 0/);
     expect(() => chunks(r, 0)).toThrow(/chunks: chunkSize must be a positive integer, got 0/);
+  });
+});
+
+describe('shard on the real Fashion-MNIST test set (Debian package dataset-fashion-mnist)', () => {
+  it('three shards hold the 10,000 images once each', async () => {
+    const test = fashionMnist.test(); // parsed once, on the first pass
+    const fingerprint = ([image, label]: ImageSample) => `${label}:${image.reduce((a, b) => a + b, 0).toFixed(4)}:${image[400]}`;
+    const all = (await toArray(test)).map(fingerprint);
+    const shards = [];
+    for (let i = 0; i < 3; i++) shards.push((await toArray(shard(test, i, 3, { chunkSize: 64 }))).map(fingerprint));
+    expect(shards.map((s) => s.length)).toEqual([52 * 64 + 16, 52 * 64, 52 * 64]); // chunks 0..155 of 64, chunk 156 of 16 goes to shard 0
+    expect(shards.flat().sort()).toEqual([...all].sort());
+    expect(shards[1]!.slice(0, 64)).toEqual(all.slice(64, 128));
   });
 });

@@ -1,7 +1,7 @@
 // Sharding and task chunks: one mechanism. A pass of a reader is cut into numbered chunks of
 // `chunkSize` consecutive samples (chunk k holds samples k*chunkSize .. (k+1)*chunkSize - 1); a
 // selection of chunk ids picks which ones a trainer reads. `shard` deals chunks round-robin,
-// `taskReader` reads chunk ids a master handed out, and the chunk file (chunkFile.ts) seeks to the
+// `taskReader` reads chunk ids a master handed out, and a chunk file (chunkFileReader.ts) seeks to the
 // same chunk ids directly.
 import { ConfigError } from './errors.js';
 import { pipe } from './pipe.js';
