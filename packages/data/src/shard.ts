@@ -32,9 +32,10 @@ export interface Chunk<T> {
  * takes the samples whose position in the pass is `i` mod `count`. The `count` shards of a pass
  * together yield every sample exactly once, whatever the number of samples, each in reading order.
  * Deterministic: it depends only on the positions of the samples, so a shuffle must come after it
- * (or be seeded identically on every trainer). A sync reader stays sync.
+ * (or be seeded identically on every trainer). A sync reader stays sync. This is Paddle's rule for
+ * the files written by `split`: file k goes to the trainer with `k % trainer_count == trainer_id`.
  *
- * @paddle paddle.v2.master.client (trainers read the chunks dealt to them)
+ * @paddle paddle.v2.dataset.common.cluster_files_reader
  * @example
  * const mine = batch(shuffle(shard(fashionMnist.train(), trainerId, trainerCount), 8192), 128);
  */
@@ -52,7 +53,7 @@ export function shard<T>(reader: Reader<T>, index: number, count: number, option
  * The samples of the chunks `taskIds` (chunk k = samples `k*chunkSize` to `(k+1)*chunkSize - 1`), as a
  * master deals tasks to trainers. Chunks come in reading order whatever the order of `taskIds`, and the
  * source is not read past the last chunk asked for. To read one task quickly from a large dataset,
- * convert it once with `writeChunkFile` (same chunk ids) and read it with `chunkFileReader`.
+ * convert it once with `convertToChunkFile` (same chunk ids) and read it with `chunkFileReader`.
  *
  * @paddle paddle.v2.master.client (task chunks of the Go master)
  * @example
@@ -67,8 +68,9 @@ export function taskReader<T>(reader: Reader<T>, taskIds: readonly number[], chu
 
 /**
  * Cuts a pass into numbered chunks of `chunkSize` samples (the last may be shorter): what a master
- * counts and deals, and what `writeChunkFile` stores one per file chunk.
+ * counts and deals, and what `convertToChunkFile` stores one per file chunk.
  *
+ * @paddle paddle.v2.dataset.common.split (which writes each chunk of line_count samples to a file)
  * @example
  * for await (const { id, samples } of chunks(spamAssassin.ids('train', { dict }), 500)()) { ... }
  */
