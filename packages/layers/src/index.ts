@@ -37,5 +37,6 @@ export { exportProtostr, toModelConfig } from './paddle/toModelConfig.js';
 export { importProtostr, type ImportOptions, type PaddleImport } from './paddle/importProtostr.js';
 export { DATA_TYPE_NAMES, type DataTypeName } from './paddle/inferDataTypes.js';
 export { IMPORTED_LAYER_TYPES } from './paddle/replayLayers.js';
+export { decodeMessage, decodeParameterConfig, encodeMessage, encodeParameterConfig } from './paddle/protoBinary.js';
 export { NameScope, ScopedName, type LayerName } from './NameScope.js';
 export { layerCatalog } from './testing/catalog.js';

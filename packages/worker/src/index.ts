@@ -8,6 +8,7 @@ export type { Value } from './executor/Value.js';
 export { tf } from './executor/tf.js';
 export { infer, type InferArgs, type InferResult } from './infer.js';
 export { decodeParameter, encodeParameter, loadParameters, saveParameters } from './ParameterFiles.js';
+export { loadParameterTar, readParameterTar, readTar, writeParameterTar, writeTar, type TarEntry } from './ParameterTar.js';
 export { Parameters, Random } from './Parameters.js';
 export { MetricAccumulator, type EventHandler, type Metrics, type TrainerEvent } from './trainer/events.js';
 export { LocalUpdater } from './trainer/LocalUpdater.js';
