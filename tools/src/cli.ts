@@ -4,6 +4,8 @@ import { backendNames, type BackendName } from '@oar/worker';
 import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
 import { exitWithParent } from './exitWithParent.js';
+import { exportPaddleCommand } from './exportPaddleCommand.js';
+import { importPaddleCommand } from './importPaddleCommand.js';
 import { launchCommand, parseGpus } from './launchCommand.js';
 import { pserverCommand } from './pserverCommand.js';
 import { defaultSaveDir, trainCommand, type TrainOptions } from './trainCommand.js';
@@ -143,6 +145,28 @@ program
   .addOption(backendOption())
   .action(async (opts: { model: string; input: string; beamSize?: number; maxLength?: number; numResults?: number; backend?: BackendName }) => {
     await generateCommand(opts);
+  });
+
+program
+  .command('import-paddle')
+  .description('read a Paddle model (protostr, and a v2 parameter tar) into a model folder for oar infer and oar train --resume')
+  .requiredOption('--config <file>', "Paddle's ModelConfig in text format (*.protostr)")
+  .option('--params <file>', "Paddle's v2 parameter archive (*.tar); without it the parameters are initialised")
+  .requiredOption('--out <dir>', 'the model folder to write (a save dir with pass-00000)')
+  .option('--data-type <name=type>', 'a data layer\'s type where the network does not show it (repeatable): dense_vector, integer_value_sequence ...', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--output <layer>', 'the layer oar infer computes (default: the input of the last cost, else the last output)')
+  .option('--seed <n>', 'seed of initialisation when there is no --params', anyInt('--seed'), 1)
+  .action(async (opts: { config: string; params?: string; out: string; dataType: string[]; output?: string; seed: number }) => {
+    await importPaddleCommand(opts);
+  });
+
+program
+  .command('export-paddle')
+  .description("write a model folder as Paddle's PREFIX.protostr and PREFIX.tar (v2 parameter archive)")
+  .requiredOption('--model <dir>', 'a pass folder (DIR/pass-NNNNN), or a save dir meaning its newest pass')
+  .requiredOption('--out <prefix>', 'writes PREFIX.protostr and, when the model has parameters, PREFIX.tar')
+  .action(async (opts: { model: string; out: string }) => {
+    await exportPaddleCommand(opts);
   });
 
 try {
