@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { diffModelConfigs, exportProtostr, FormatError, importProtostr, parseProtostr, type DataTypeName, type Topology } from '@oar/layers';
 import { describe, expect, it } from 'vitest';
 import { CONFIGS, golden, goldenText, UNSUPPORTED } from './golden.js';
@@ -27,6 +28,13 @@ describe('import a golden protostr, export it again', () => {
   it.each(Object.keys(UNSUPPORTED))('%s is refused with a clear error', (name) => {
     expect(() => importProtostr(goldenText(name))).toThrow(FormatError);
     expect(() => importProtostr(goldenText(name))).toThrow(UNSUPPORTED[name]!);
+  });
+
+  // The networks helpers' goldens: dumps the importer was not written against.
+  it.each(['shared_gru', 'test_bi_grumemory'])('%s (packages/networks/fixtures) also gives the same protostr', (name) => {
+    const text = readFileSync(new URL(`../../packages/networks/fixtures/paddle-golden/${name}.protostr`, import.meta.url), 'utf8');
+    const exported = exportProtostr(importProtostr(text).topology.config);
+    expect(diffModelConfigs(parseProtostr(exported), parseProtostr(text))).toEqual([]);
   });
 
   it('the data types Paddle leaves out are inferred from the network, or given', () => {
