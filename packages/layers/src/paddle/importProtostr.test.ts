@@ -79,6 +79,9 @@ describe('importProtostr: what Oar cannot rebuild is a clear error', () => {
   });
 
   it('refuses generating groups and shared parameter names Oar cannot write', () => {
+    const group = exportProtostr(Topology.fromOutputs(catalog.recurrentGroup!()).config);
+    const generating = group.replace('is_recurrent_layer_group: true', 'is_recurrent_layer_group: true\n  generator { max_num_frames: 5 eos_layer_name: "eos" }');
+    expect(() => importProtostr(generating)).toThrow(/recurrent group "__recurrent_group_0__" generates \(beam search\); Oar does not import generating groups/);
     const text = fcText().replace('___fc_layer_0__.w0', 'w@shared').replace('___fc_layer_0__.w0', 'w@shared');
     expect(() => importProtostr(text)).toThrow(FormatError);
     expect(() => importProtostr(text)).toThrow(/parameter "w@shared": paramAttr: name must be a non-empty string without spaces or '@'/);

@@ -6,6 +6,9 @@ import type { ProtoMessage, ProtoValue } from './protostr.js';
 /**
  * Protobuf's binary wire format for the messages of `modelConfigSchema` (proto2): fields in number order,
  * repeated scalars unpacked (packed ones are read too), unknown fields skipped when reading.
+ * @paddle Message.SerializeToString (python protobuf)
+ * @example
+ * const bytes = encodeMessage({ name: ['w'], size: [6] }, 'ParameterConfig');
  */
 export function encodeMessage(message: ProtoMessage, type: MessageName): Uint8Array {
   const out: number[] = [];
@@ -17,6 +20,12 @@ export function encodeMessage(message: ProtoMessage, type: MessageName): Uint8Ar
   return Uint8Array.from(out);
 }
 
+/**
+ * Reads protobuf's binary wire format into a message of `modelConfigSchema` (field names as keys, lists of values).
+ * @paddle Message.ParseFromString (python protobuf)
+ * @example
+ * decodeMessage(bytes, 'ParameterConfig').dims; // [2, 3]
+ */
 export function decodeMessage(bytes: Uint8Array, type: MessageName): ProtoMessage {
   const byNumber = new Map(MESSAGES[type].map((s) => [s.number, s]));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
