@@ -26,7 +26,7 @@ export async function exportPaddleCommand(opts: { model: string; out: string }):
   await writeFile(`${opts.out}.protostr`, text);
   const written = [`${opts.out}.protostr (${topology.layers.length} layers)`];
   if (topology.parameters.length > 0) {
-    await writeFile(`${opts.out}.tar`, writeParameterTar(params));
+    await writeFile(`${opts.out}.tar`, writeParameterTar(params, topology));
     written.push(`${opts.out}.tar (${topology.parameters.length} parameters)`);
   }
   log(`oar: wrote ${written.join(' and ')} from ${dir}`);

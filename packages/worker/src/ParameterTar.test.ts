@@ -1,4 +1,4 @@
-import { dataType, layer, Topology } from '@oar/layers';
+import { dataType, decodeMessage, layer, Topology } from '@oar/layers';
 import { describe, expect, it } from 'vitest';
 import { encodeParameter } from './ParameterFiles.js';
 import { loadParameterTar, readParameterTar, readTar, writeParameterTar, writeTar } from './ParameterTar.js';
@@ -63,6 +63,15 @@ describe("Paddle's v2 parameter archive", () => {
     }
     const loaded = loadParameterTar(topology, tar);
     expect(loaded.get('___fc_layer_0__.w0')).toEqual(params.get('___fc_layer_0__.w0'));
+  });
+
+  it("given the topology, writes the configs of its exported ModelConfig (a batch norm's statistics is_shared)", () => {
+    const bn = Topology.fromOutputs(layer.batchNorm({ input: x }));
+    const entries = readTar(writeParameterTar(Parameters.create(bn), bn));
+    const shared = entries.filter((e) => e.name.endsWith('.protobuf')).map((e) => decodeMessage(e.data, 'ParameterConfig'))
+      .filter((m) => m.is_shared?.[0] === true).map((m) => m.name![0]);
+    expect(shared).toEqual(['___batch_norm_0__.w1', '___batch_norm_0__.w2']);
+    expect([...readParameterTar(writeParameterTar(Parameters.create(bn), bn)).configs.values()]).toEqual(bn.parameters);
   });
 
   it('says which parameter is missing or has another size, and leaves out the ones the model lacks', () => {

@@ -1,4 +1,6 @@
-import { decodeParameterConfig, encodeParameterConfig, type ParameterConfig, type Topology } from '@oar/layers';
+import {
+  decodeParameterConfig, encodeMessage, encodeParameterConfig, toModelConfig, type ParameterConfig, type ProtoMessage, type Topology,
+} from '@oar/layers';
 import { ConfigError } from './errors.js';
 import { decodeParameter, encodeParameter } from './ParameterFiles.js';
 import { Parameters } from './Parameters.js';
@@ -148,16 +150,21 @@ function paxPath(data: Uint8Array): string | undefined {
 
 /**
  * Paddle's v2 parameter archive: for every parameter a file NAME (Paddle's binary format: version 0, value size
- * 4, count, float32 values) and a file NAME.protobuf (its ParameterConfig, serialized).
+ * 4, count, float32 values) and a file NAME.protobuf (its ParameterConfig, serialized). Given the topology, the
+ * configs are those of its exported ModelConfig (a batch norm's moving statistics `is_shared`, as Paddle's).
  * @paddle paddle.v2.parameters.Parameters.to_tar
  * @example
- * writeFileSync('params.tar', writeParameterTar(parameters));
+ * writeFileSync('params.tar', writeParameterTar(parameters, topology));
  */
-export function writeParameterTar(params: Parameters): Uint8Array {
-  return writeTar(params.names().flatMap((name) => [
-    { name, data: encodeParameter(params.get(name)) },
-    { name: `${name}.protobuf`, data: encodeParameterConfig(params.config(name)) },
-  ]));
+export function writeParameterTar(params: Parameters, topology?: Topology): Uint8Array {
+  const exported = new Map(((topology ? toModelConfig(topology.config).parameters : undefined) ?? []).map((m) => [(m as ProtoMessage).name![0], m as ProtoMessage]));
+  return writeTar(params.names().flatMap((name) => {
+    const config = exported.get(name);
+    return [
+      { name, data: encodeParameter(params.get(name)) },
+      { name: `${name}.protobuf`, data: config ? encodeMessage(config, 'ParameterConfig') : encodeParameterConfig(params.config(name)) },
+    ];
+  }));
 }
 
 /**
