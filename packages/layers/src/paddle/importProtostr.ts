@@ -5,7 +5,7 @@ import { staticInput, type GroupInput } from '../layers/recurrentGroup.js';
 import type { LayerOutput } from '../LayerOutput.js';
 import { Topology } from '../Topology.js';
 import { diffModelConfigs } from './diffModelConfigs.js';
-import { dataTypeName, inferLevels, parseDataTypeName, type DataTypeName, type InferredType, type Levels } from './inferDataTypes.js';
+import { dataTypeName, inferDataTypes, parseDataTypeName, type DataTypeName, type InferredType, type Levels } from './inferDataTypes.js';
 import { baseName, bool, inputNames, layerHead, msgs, need, num, str } from './protoAccess.js';
 import { parseProtostr, type ProtoMessage } from './protostr.js';
 import { activationNamed, buildData, buildLayer, layerCall, paramAttrOf } from './replayLayers.js';
@@ -49,7 +49,7 @@ export function importProtostr(source: string | ProtoMessage, options: ImportOpt
   const given = new Map<string, InferredType>(
     Object.entries(options.dataTypes ?? {}).map(([name, type]) => [name, parseDataTypeName(type, `data type of ${JSON.stringify(name)}`)]),
   );
-  const levels = inferLevels(model, given);
+  const levels = inferDataTypes(model, given);
   const replay = new Replay(model, levels);
   const extraLayers = replay.run();
   const outputs = (model.output_layer_names ?? []).map((n) => replay.get(String(n), 'output_layer_names'));

@@ -43,7 +43,7 @@ export interface Levels {
  * sub-sequence pooling a nested sequence; fc, mixed and the like pass their readers' needs on to their inputs).
  * A cost's label has its input's level. `given` overrides any of them.
  */
-export function inferLevels(model: ProtoMessage, given: ReadonlyMap<string, InferredType> = new Map()): Levels {
+export function inferDataTypes(model: ProtoMessage, given: ReadonlyMap<string, InferredType> = new Map()): Levels {
   const net = new Net(model);
   const ids = net.idLayers();
   const demand = net.demands();
