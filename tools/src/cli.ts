@@ -172,7 +172,7 @@ program
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof UsageError || (err as Error).name === 'ConfigError' || (err as Error).name === 'DataError') {
+  if (err instanceof UsageError || ['ConfigError', 'DataError', 'ProtocolError'].includes((err as Error).name)) {
     process.stderr.write(`oar: ${(err as Error).message}\n`);
     process.exit(2);
   }

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Topology } from '@oar/layers';
-import { loadParameters, saveParameters, type LocalUpdater, type Parameters } from '@oar/worker';
+import { loadParameters, saveParameters, type Updater, type Parameters } from '@oar/worker';
 import { UsageError } from './UsageError.js';
 
 /** What a pass folder records besides parameters: enough to resume and to infer. */
@@ -23,14 +23,14 @@ export const passName = (pass: number) => `pass-${String(pass).padStart(5, '0')}
  * (the config's dictionaries) and `optimizer/` (for --resume). Written to a temporary folder, then renamed.
  */
 export async function savePass(
-  dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: LocalUpdater, state: unknown, generator?: Topology,
+  dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: Updater, state: unknown, generator?: Topology,
 ): Promise<string> {
   const final = join(dir, passName(meta.pass));
   const tmp = `${final}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await saveParameters(params, join(tmp, 'params'));
   await mkdir(join(tmp, 'optimizer'), { recursive: true });
-  for (const [name, bytes] of updater.saveState()) await writeFile(join(tmp, 'optimizer', name), bytes);
+  for (const [name, bytes] of updater.saveState?.() ?? []) await writeFile(join(tmp, 'optimizer', name), bytes);
   await writeFile(join(tmp, 'topology.json'), topology.serialize());
   if (generator) await writeFile(join(tmp, 'generator.json'), generator.serialize());
   await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

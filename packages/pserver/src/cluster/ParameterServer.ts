@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as zmq from 'zeromq';
 import { ConfigError, ProtocolError, show } from '../errors.js';
 import type { OptimizerState } from '../optimizer/optimizerState.js';
@@ -129,8 +131,7 @@ export class ParameterServer {
   }
 
   stats(): ServerStats {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
+    collectGarbage();
     const m = process.memoryUsage();
     return {
       initialized: this.#shard !== undefined, server: this.#shard?.server ?? -1, numTrainers: this.numTrainers, mode: this.mode,
@@ -431,4 +432,18 @@ export class ParameterServer {
     this.#parked = this.#parked.filter((p) => p.minStep > this.#step);
     ready.forEach((p) => p.answer());
   }
+}
+
+let gc: (() => void) | undefined;
+
+/** A full GC before memory is reported, so that stats show what is held, not what awaits collection. */
+function collectGarbage(): void {
+  if (!gc) {
+    gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    }
+  }
+  gc();
 }

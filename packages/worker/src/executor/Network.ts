@@ -276,6 +276,16 @@ export class Network {
     });
   }
 
+  /** Parameters read by rows (embedding tables fed by ids): their gradients come as touched rows. */
+  get tableParameters(): string[] {
+    return [...new Set(this.#tables.map((t) => t.param))];
+  }
+
+  /** Per table, the distinct row ids a batch reads (sorted). */
+  tableRowIds(feeds: Feeds): Map<string, Int32Array> {
+    return new Map([...this.#tableRowIds(feeds)].map(([name, { rowIds }]) => [name, rowIds]));
+  }
+
   #isTable(name: string): boolean {
     return this.#tables.some((t) => t.param === name);
   }

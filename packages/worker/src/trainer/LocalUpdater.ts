@@ -5,30 +5,27 @@ import {
 } from '@oar/pserver';
 import type { Gradients } from '../executor/Network.js';
 import type { Parameters } from '../Parameters.js';
+import { parameterAttributes, type Updater } from './Updater.js';
 
 /**
  * Applies gradients in the worker's own process with the same update rules a pserver runs
  * (`@oar/pserver`'s ParameterOptimizer): dense parameters whole, tables by the rows the batch touched.
  */
-export class LocalUpdater {
+export class LocalUpdater implements Updater {
   readonly #optimizers = new Map<string, { optimizer: ParameterOptimizer; state: OptimizerState; config: ParameterConfig }>();
 
   constructor(params: Parameters, config: OptimizerConfig) {
     for (const name of params.names()) {
       const p = params.config(name);
       if (p.is_static) continue;
-      const optimizer = new ParameterOptimizer(config, {
-        ...(p.learning_rate !== undefined ? { learningRate: p.learning_rate } : {}),
-        ...(p.decay_rate !== undefined ? { l2Rate: p.decay_rate } : {}),
-        ...(p.momentum !== undefined ? { momentum: p.momentum } : {}),
-        ...(p.gradient_clipping_threshold !== undefined ? { gradientClipping: p.gradient_clipping_threshold } : {}),
-      });
+      const optimizer = new ParameterOptimizer(config, parameterAttributes(p));
       const state = optimizer.createState(p.size, p.dims.length === 2 ? { rows: p.dims[0]! } : {});
       this.#optimizers.set(name, { optimizer, state, config: p });
     }
   }
 
-  update(params: Parameters, gradients: Gradients, progress: TrainingProgress): void {
+  update(params: Parameters, gradients: Gradients, info: TrainingProgress): void {
+    const progress = { numSamplesProcessed: info.numSamplesProcessed, pass: info.pass };
     for (const [name, grad] of gradients.dense) {
       const entry = this.#optimizers.get(name)!;
       entry.optimizer.update(params.get(name), grad, entry.state, progress);

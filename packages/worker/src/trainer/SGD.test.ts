@@ -69,7 +69,7 @@ describe('SGD trainer', () => {
     const feeds = Feeds.fromSamples(topology, samples);
     const before = new Map(parameters.names().map((n) => [n, parameters.get(n).slice()]));
     const step = new Network(topology).trainStep(feeds, parameters, 1);
-    trainer.updater.update(parameters, step.gradients, { numSamplesProcessed: 0, pass: 0 });
+    trainer.updater.update(parameters, step.gradients, { numSamplesProcessed: 0, pass: 0, samples: step.samples });
     for (const name of parameters.names()) {
       const grad = step.gradients.dense.get(name)!;
       const expected = before.get(name)!.map((v, i) => v - 0.5 * grad[i]!);

@@ -7,6 +7,7 @@ import type { Parameters } from '../Parameters.js';
 import { Random } from '../Parameters.js';
 import { MetricAccumulator, type EventHandler, type Metrics } from './events.js';
 import { LocalUpdater } from './LocalUpdater.js';
+import type { Updater } from './Updater.js';
 
 /** A reader of batches: a zero-argument function returning an iterator of sample arrays. @paddle paddle.batch(reader) */
 export type BatchReader = () => Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
@@ -19,6 +20,11 @@ export interface SGDArgs {
   updateEquation: OptimizerConfig;
   /** Seed of dropout masks. */
   seed?: number;
+  /**
+   * Where gradients go: by default a LocalUpdater (update rules in this process); a RemoteUpdater trains
+   * with parameter servers. Given as a function of the traced network, since a remote updater needs it.
+   */
+  updater?: (network: Network) => Updater;
 }
 
 export interface TrainArgs {
@@ -43,7 +49,7 @@ export interface TrainArgs {
 export class SGD {
   readonly network: Network;
   readonly parameters: Parameters;
-  readonly updater: LocalUpdater;
+  readonly updater: Updater;
   readonly #random: Random;
   #samplesProcessed = 0;
 
@@ -55,7 +61,7 @@ export class SGD {
       throw new ConfigError('SGD: cost must include a cost layer (layer.classificationCost, layer.squareErrorCost, ...)');
     }
     this.parameters = args.parameters;
-    this.updater = new LocalUpdater(args.parameters, args.updateEquation);
+    this.updater = args.updater ? args.updater(this.network) : new LocalUpdater(args.parameters, args.updateEquation);
     this.#random = new Random(args.seed ?? 1);
   }
 
@@ -76,6 +82,7 @@ export class SGD {
     const { reader, numPasses = 1, eventHandler = () => {}, feeding, startPass = 0 } = args;
     if (typeof reader !== 'function') throw new ConfigError(`SGD.train: reader must be a function returning batches, got ${typeof reader}`);
     if (!Number.isInteger(numPasses) || numPasses < 1) throw new ConfigError(`SGD.train: numPasses must be a positive integer, got ${numPasses}`);
+    await this.updater.start?.(this.parameters);
     for (let pass = startPass; pass < startPass + numPasses; pass++) {
       await eventHandler({ kind: 'BeginPass', pass });
       const totals = new MetricAccumulator();
@@ -83,9 +90,10 @@ export class SGD {
       for await (const samples of reader()) {
         await eventHandler({ kind: 'BeginIteration', pass, batch: batchId });
         const feeds = Feeds.fromSamples(this.topology, samples, feeding);
+        if (this.updater.prepare) await this.updater.prepare(this.parameters, this.network.tableRowIds(feeds));
         const seed = Math.floor(this.#random.uniform() * 2 ** 31);
         const step = this.network.trainStep(feeds, this.parameters, seed);
-        this.updater.update(this.parameters, step.gradients, { numSamplesProcessed: this.#samplesProcessed, pass });
+        await this.updater.update(this.parameters, step.gradients, { numSamplesProcessed: this.#samplesProcessed, pass, samples: step.samples });
         for (const [name, value] of step.statics) this.parameters.set(name, value);
         this.#samplesProcessed += samples.length;
         totals.add(step.cost, step.samples, step.evaluators);
@@ -94,6 +102,7 @@ export class SGD {
         await eventHandler({ kind: 'EndIteration', pass, batch: batchId, cost: step.cost, samples: samples.length, metrics: batchMetrics.metrics() });
         batchId++;
       }
+      await this.updater.finishPass?.(this.parameters, pass);
       await eventHandler({ kind: 'EndPass', pass, cost: totals.cost, metrics: totals.metrics() });
       if (args.testReader) {
         const result = await this.test({ reader: args.testReader, ...(feeding ? { feeding } : {}) });

@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import type { SyncMode } from '@oar/pserver';
+import { LAUNCH_PID_ENV } from './exitWithParent.js';
+import { UsageError } from './UsageError.js';
+
+export interface LaunchOptions {
+  config?: string;
+  pservers: number;
+  trainers: number;
+  mode: SyncMode;
+  /** First pserver port; default: free ports the system picks. */
+  basePort?: number;
+  /** GPU ids dealt to trainers round-robin (CUDA_VISIBLE_DEVICES). */
+  gpus?: string[];
+  saveDir: string;
+  /** The training flags (and config flags) every worker gets, as given. */
+  trainArgs: string[];
+}
+
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Role {
+  label: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * `oar launch`: starts N pservers and M trainers as local processes (`oar pserver ...`, `oar worker ...
+ * --trainer-id I`), prefixes their logs with their role, shows one progress view from the shared
+ * metrics.jsonl, and exits with the trainers' status. No process it starts outlives it.
+ */
+export async function launchCommand(opts: LaunchOptions): Promise<void> {
+  const ports = opts.basePort ? Array.from({ length: opts.pservers }, (_, i) => opts.basePort! + i) : await freePorts(opts.pservers);
+  const endpoints = ports.map((p) => `tcp://127.0.0.1:${p}`);
+  const roles: Role[] = [];
+  const env = { ...process.env, [LAUNCH_PID_ENV]: String(process.pid) };
+  const start = (label: string, args: string[], extraEnv: Record<string, string> = {}): Role => {
+    const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const role: Role = {
+      label, child,
+      exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        if (view.active && /^oar: pass \d+ batch \d+/.test(line)) return;
+        view.log(`[${label}] ${line}`);
+      });
+    }
+    roles.push(role);
+    return role;
+  };
+  const view = new ProgressView(join(opts.saveDir, 'metrics.jsonl'), opts.trainers);
+  const stopAll = (signal: NodeJS.Signals = 'SIGTERM') => {
+    for (const r of roles) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill(signal);
+  };
+  process.once('SIGINT', () => {
+    log('oar launch: SIGINT: stopping every process');
+    stopAll();
+    process.exitCode = 130;
+  });
+  process.once('SIGTERM', () => stopAll());
+
+  const modeFlag = opts.mode === 'async' ? '--async' : '--sync';
+  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(opts.trainers), modeFlag], { CUDA_VISIBLE_DEVICES: '' }));
+  const trainers = Array.from({ length: opts.trainers }, (_, i) => start(`trainer ${i}`, [
+    'worker', ...(opts.config ? ['--config', opts.config] : []), '--pservers', endpoints.join(','),
+    '--trainer-id', String(i), '--num-trainers', String(opts.trainers), modeFlag, '--save-dir', opts.saveDir, ...opts.trainArgs,
+  ], opts.gpus ? { CUDA_VISIBLE_DEVICES: opts.gpus[i % opts.gpus.length]! } : {}));
+  log(`oar launch: ${opts.pservers} pserver(s) at ${endpoints.join(', ')}; ${opts.trainers} trainer(s) (${opts.mode} SGD)${opts.gpus ? `, GPUs ${opts.gpus.join(',')}` : ''}`);
+  view.start();
+
+  // A pserver that dies while trainers run ends the job.
+  let pserverLost = false;
+  let stopping = false;
+  for (const p of pservers) {
+    void p.exited.then(({ code, signal }) => {
+      if (trainers.every((t) => t.child.exitCode !== null || t.child.signalCode !== null)) return;
+      pserverLost = true;
+      view.log(`oar launch: ${p.label} exited (${signal ?? `code ${code}`}) while trainers were running; stopping`);
+      stopAll();
+    });
+  }
+  // Until trainers survive a lost peer (checkpoints and barrier timeouts), a failed trainer ends the job.
+  for (const t of trainers) {
+    void t.exited.then(({ code, signal }) => {
+      if (code === 0 || stopping) return;
+      stopping = true;
+      view.log(`oar launch: ${t.label} failed (${signal ?? `exit code ${code}`}); stopping the others`);
+      stopAll();
+    });
+  }
+  const results = await Promise.all(trainers.map((t) => t.exited));
+  view.stop();
+  stopAll();
+  await Promise.all(pservers.map((p) => p.exited));
+  const failed = results.map((r, i) => ({ ...r, i })).filter((r) => r.code !== 0);
+  if (failed.length || pserverLost) {
+    for (const f of failed) log(`oar launch: trainer ${f.i} failed (${f.signal ?? `exit code ${f.code}`})`);
+    process.exitCode = process.exitCode || 1;
+    return;
+  }
+  log(`oar launch: all ${opts.trainers} trainers finished; metrics in ${join(opts.saveDir, 'metrics.jsonl')}`);
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  })));
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/**
+ * One view of every trainer's progress, read from the metrics.jsonl they append to: bars on a terminal,
+ * a summary line every 10 s on a pipe.
+ */
+class ProgressView {
+  #bars: cliProgress.MultiBar | undefined;
+  #bar = new Map<number, cliProgress.SingleBar>();
+  #offset = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #last = new Map<number, { pass: number; batch: number; cost: number }>();
+  #lastSummary = Date.now();
+
+  constructor(private readonly file: string, private readonly trainers: number) {
+    if (existsSync(file)) this.#offset = statSync(file).size;
+  }
+
+  get active(): boolean {
+    return this.#bars !== undefined;
+  }
+
+  start(): void {
+    if (process.stderr.isTTY) {
+      this.#bars = new cliProgress.MultiBar({
+        stream: process.stderr, hideCursor: true, clearOnComplete: false,
+        format: 'trainer {trainer} | pass {pass} | batch {value} | cost {cost}',
+      }, cliProgress.Presets.shades_classic);
+      for (let t = 0; t < this.trainers; t++) this.#bar.set(t, this.#bars.create(0, 0, { trainer: t, pass: '-', cost: '-' }));
+    }
+    this.#timer = setInterval(() => this.#poll(), 500);
+  }
+
+  log(line: string): void {
+    if (this.#bars) this.#bars.log(`${line}\n`);
+    else log(line);
+  }
+
+  stop(): void {
+    this.#poll();
+    if (this.#timer) clearInterval(this.#timer);
+    this.#bars?.stop();
+    this.#bars = undefined;
+  }
+
+  #poll(): void {
+    if (!existsSync(this.file)) return;
+    const size = statSync(this.file).size;
+    if (size <= this.#offset) return;
+    const fd = openSync(this.file, 'r');
+    const buf = Buffer.alloc(size - this.#offset);
+    readSync(fd, buf, 0, buf.length, this.#offset);
+    closeSync(fd);
+    const text = buf.toString('utf8');
+    const end = text.lastIndexOf('\n');
+    if (end < 0) return;
+    this.#offset += Buffer.byteLength(text.slice(0, end + 1));
+    for (const line of text.slice(0, end).split('\n')) {
+      try {
+        const m = JSON.parse(line) as { trainer?: number; pass?: number; batch?: number; cost?: number };
+        if (m.trainer === undefined || m.batch === undefined) continue;
+        this.#last.set(m.trainer, { pass: m.pass!, batch: m.batch, cost: m.cost! });
+        const bar = this.#bar.get(m.trainer);
+        if (bar) {
+          bar.setTotal(Math.max(bar.getTotal(), m.batch + 1));
+          bar.update(m.batch + 1, { pass: m.pass, cost: m.cost!.toFixed(4) });
+        }
+      } catch {
+        // a line being written: read again next time
+      }
+    }
+    if (!this.#bars && Date.now() - this.#lastSummary > 10_000 && this.#last.size) {
+      this.#lastSummary = Date.now();
+      log(`oar launch: ${[...this.#last].sort(([a], [b]) => a - b).map(([t, s]) => `trainer ${t} pass ${s.pass} batch ${s.batch + 1} cost ${s.cost.toFixed(4)}`).join(' | ')}`);
+    }
+  }
+}
+
+export function parseGpus(value: string): string[] {
+  const gpus = value.split(',').map((g) => g.trim());
+  if (!gpus.length || gpus.some((g) => !/^\d+$/.test(g))) throw new UsageError(`--gpus must be a comma-separated list of GPU ids like 0,1, got ${JSON.stringify(value)}`);
+  return gpus;
+}
