@@ -27,7 +27,7 @@ interface DenseBlock extends Block {
   value: Float32Array;
   state: OptimizerState;
   optimizer: ParameterOptimizer;
-  /** Sync: Σ samples·gradient of the current step. */
+  /** Sync: the samples-weighted mean gradient of the current step's pushes so far. */
   sum: Float32Array;
 }
 
@@ -281,16 +281,21 @@ export class ParameterServer {
     if (this.#pushed.has(request.trainer)) throw new ProtocolError(`push: trainer ${request.trainer} already pushed step ${request.step}`);
     if (this.#finished.has(request.trainer)) throw new ProtocolError(`push: trainer ${request.trainer} already finished pass ${this.#pass}`);
     const w = request.samples;
-    gradients.blocks.forEach((g, k) => {
-      const sum = shard.blocks[k]!.sum;
-      for (let i = 0; i < g.length; i++) sum[i]! += w * g[i]!;
-    });
+    // Dense blocks keep the running samples-weighted mean: the step's first push is copied, each later one
+    // moves the mean by w / (samples so far) towards its gradient. One pass over the floats per push.
+    if (w > 0) {
+      const first = this.#stepSamples === 0;
+      const a = w / (this.#stepSamples + w);
+      for (let k = 0; k < gradients.blocks.length; k++) {
+        if (first) shard.blocks[k]!.sum.set(gradients.blocks[k]!);
+        else moveTowards(shard.blocks[k]!.sum, a, gradients.blocks[k]!);
+      }
+    }
     for (const { table, localRows, values } of gradients.tables) {
       for (let r = 0; r < localRows.length; r++) {
         let row = table.sum.get(localRows[r]!);
         if (!row) table.sum.set(localRows[r]!, (row = new Float32Array(table.width)));
-        const base = r * table.width;
-        for (let i = 0; i < table.width; i++) row[i]! += w * values[base + i]!;
+        addScaled(row, w, values.subarray(r * table.width, (r + 1) * table.width));
       }
     }
     this.#pushed.add(request.trainer);
@@ -304,7 +309,9 @@ export class ParameterServer {
   #maybeFinishStep(shard: Shard): void {
     if (this.#pushed.size === 0) return;
     for (let t = 0; t < this.numTrainers; t++) if (!this.#pushed.has(t) && !this.#finished.has(t)) return;
-    const scale = this.#stepSamples > 0 ? 1 / this.#stepSamples : 0;
+    const tableScale = this.#stepSamples > 0 ? 1 / this.#stepSamples : 0;
+    // A step in which no trainer had samples (every one finished its pass) applies a zero gradient.
+    if (this.#stepSamples === 0) for (const b of shard.blocks) b.sum.fill(0);
     const tables = [...shard.tables.values()].map((table) => {
       const localRows = Int32Array.from(table.sum.keys()).sort();
       const values = new Float32Array(localRows.length * table.width);
@@ -312,8 +319,7 @@ export class ParameterServer {
       table.sum.clear();
       return { table, localRows, values };
     });
-    this.#apply(shard, shard.blocks.map((b) => b.sum), tables, scale, this.#stepSamples, this.#pass);
-    for (const b of shard.blocks) b.sum.fill(0);
+    this.#apply(shard, shard.blocks.map((b) => b.sum), tables, tableScale, this.#stepSamples, this.#pass);
     this.#pushed.clear();
     this.#stepSamples = 0;
     this.#release();
@@ -321,16 +327,12 @@ export class ParameterServer {
 
   #apply(
     shard: Shard, blocks: Float32Array[], tables: { table: LocalTable; localRows: Int32Array; values: Float32Array }[],
-    scale: number, samples: number, pass: number,
+    tableScale: number, samples: number, pass: number,
   ): void {
     const progress = { numSamplesProcessed: this.#samplesProcessed, pass };
-    shard.blocks.forEach((b, k) => {
-      const g = blocks[k]!;
-      if (scale !== 1) for (let i = 0; i < g.length; i++) g[i]! *= scale;
-      b.optimizer.update(b.value, g, b.state, progress);
-    });
+    shard.blocks.forEach((b, k) => b.optimizer.update(b.value, blocks[k]!, b.state, progress));
     for (const { table, localRows, values } of tables) {
-      if (scale !== 1) for (let i = 0; i < values.length; i++) values[i]! *= scale;
+      if (tableScale !== 1) scaleInto(values, tableScale, values);
       table.optimizer.updateRows(table.value, values, localRows, table.width, table.state, progress);
     }
     this.#samplesProcessed += samples;
@@ -432,6 +434,21 @@ export class ParameterServer {
     this.#parked = this.#parked.filter((p) => p.minStep > this.#step);
     ready.forEach((p) => p.answer());
   }
+}
+
+/** y = a·x */
+function scaleInto(y: Float32Array, a: number, x: Float32Array): void {
+  for (let i = 0; i < y.length; i++) y[i] = a * x[i]!;
+}
+
+/** y += a·x */
+function addScaled(y: Float32Array, a: number, x: Float32Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
+}
+
+/** y += a·(x − y) */
+function moveTowards(y: Float32Array, a: number, x: Float32Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * (x[i]! - y[i]!);
 }
 
 let gc: (() => void) | undefined;
