@@ -117,7 +117,12 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
     }
     if (event.kind === 'EndPass') {
       progress.stop();
-      log(`oar: pass ${event.pass} train cost ${event.cost.toFixed(4)}${formatMetrics(event.metrics)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      const waitShare = event.seconds > 0 ? event.dataWaitSeconds / event.seconds : 0;
+      await appendFile(metricsFile, `${JSON.stringify({
+        event: 'pass', pass: event.pass, cost: event.cost, metrics: event.metrics, seconds: event.seconds, dataWaitSeconds: event.dataWaitSeconds,
+        ...(cluster ? { trainer: cluster.trainerId } : {}),
+      })}\n`);
+      log(`oar: pass ${event.pass} train cost ${event.cost.toFixed(4)}${formatMetrics(event.metrics)} (${((Date.now() - started) / 1000).toFixed(0)} s; waited on data ${(100 * waitShare).toFixed(1)} %)`);
       if (!setup.test && lead) await finishPass(event.pass);
     }
     if (event.kind === 'TestResult') {

@@ -41,6 +41,25 @@ const batches = (samples: unknown[], size: number) => () => {
 };
 
 describe('SGD trainer', () => {
+  it('reports per pass the time it waited for the reader\'s batches', async () => {
+    const { cost } = model();
+    const parameters = Parameters.create(Topology.fromOutputs(cost), { seed: 2 });
+    const trainer = new SGD({ cost, parameters, updateEquation: { type: 'sgd', learningRate: 0.1 } });
+    const data = blobs(60, 1);
+    // A reader that takes at least 30 ms to produce each of its 4 batches.
+    const slow = async function* () {
+      for (let i = 0; i < 60; i += 15) {
+        await new Promise((r) => setTimeout(r, 30));
+        yield data.slice(i, i + 15);
+      }
+    };
+    const events: TrainerEvent[] = [];
+    await trainer.train({ reader: slow, numPasses: 1, eventHandler: (e) => void events.push(e) });
+    const end = events.find((e) => e.kind === 'EndPass') as Extract<TrainerEvent, { kind: 'EndPass' }>;
+    expect(end.dataWaitSeconds).toBeGreaterThanOrEqual(4 * 0.029);
+    expect(end.seconds).toBeGreaterThanOrEqual(end.dataWaitSeconds);
+  });
+
   it('learns a separable problem, with events in Paddle order', async () => {
     const { cost } = model();
     const topology = Topology.fromOutputs(cost);

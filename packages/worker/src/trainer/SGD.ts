@@ -87,7 +87,12 @@ export class SGD {
       await eventHandler({ kind: 'BeginPass', pass });
       const totals = new MetricAccumulator();
       let batchId = 0;
+      // Time between one batch's end and the next batch's arrival is time the trainer waits on data.
+      const passStart = performance.now();
+      let dataWait = 0;
+      let mark = passStart;
       for await (const samples of reader()) {
+        dataWait += performance.now() - mark;
         await eventHandler({ kind: 'BeginIteration', pass, batch: batchId });
         const feeds = Feeds.fromSamples(this.topology, samples, feeding);
         if (this.updater.prepare) await this.updater.prepare(this.parameters, this.network.tableRowIds(feeds));
@@ -101,9 +106,12 @@ export class SGD {
         batchMetrics.add(step.cost, step.samples, step.evaluators);
         await eventHandler({ kind: 'EndIteration', pass, batch: batchId, cost: step.cost, samples: samples.length, metrics: batchMetrics.metrics() });
         batchId++;
+        mark = performance.now();
       }
+      dataWait += performance.now() - mark;
+      const seconds = (performance.now() - passStart) / 1000;
       await this.updater.finishPass?.(this.parameters, pass);
-      await eventHandler({ kind: 'EndPass', pass, cost: totals.cost, metrics: totals.metrics() });
+      await eventHandler({ kind: 'EndPass', pass, cost: totals.cost, metrics: totals.metrics(), seconds, dataWaitSeconds: dataWait / 1000 });
       if (args.testReader) {
         const result = await this.test({ reader: args.testReader, ...(feeding ? { feeding } : {}) });
         await eventHandler({ kind: 'TestResult', pass, ...result });

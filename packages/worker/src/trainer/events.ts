@@ -9,7 +9,11 @@ export type TrainerEvent =
   | { kind: 'BeginPass'; pass: number }
   | { kind: 'BeginIteration'; pass: number; batch: number }
   | { kind: 'EndIteration'; pass: number; batch: number; cost: number; samples: number; metrics: Metrics }
-  | { kind: 'EndPass'; pass: number; cost: number; metrics: Metrics }
+  | {
+    kind: 'EndPass'; pass: number; cost: number; metrics: Metrics;
+    /** Wall time of the pass's batches, and the part of it spent waiting for the reader's next batch. */
+    seconds: number; dataWaitSeconds: number;
+  }
   | { kind: 'TestResult'; pass: number; cost: number; metrics: Metrics };
 
 export type EventHandler = (event: TrainerEvent) => void | Promise<void>;
