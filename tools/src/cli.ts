@@ -3,6 +3,7 @@ import type { SyncMode } from '@oar/pserver';
 import { backendNames, type BackendName } from '@oar/worker';
 import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
+import { evaluateCommand } from './evaluateCommand.js';
 import { exitWithParent } from './exitWithParent.js';
 import { exportPaddleCommand } from './exportPaddleCommand.js';
 import { importPaddleCommand } from './importPaddleCommand.js';
@@ -132,6 +133,17 @@ program
   .addOption(backendOption())
   .action(async (opts: { model: string; input: string; backend?: BackendName }) => {
     await inferCommand(opts);
+  });
+
+program
+  .command('evaluate')
+  .description('test a trained model and run its config\'s held-out evaluation (e.g. WER/PER); config flags override the saved ones')
+  .requiredOption('--model <dir>', 'a pass folder (DIR/pass-NNNNN), or a save dir meaning its newest pass')
+  .addOption(backendOption())
+  .allowUnknownOption(true)
+  .allowExcessArguments(true)
+  .action(async (opts: { model: string; backend?: BackendName }, cmd: Command) => {
+    await evaluateCommand(opts, cmd.args);
   });
 
 program

@@ -158,7 +158,7 @@ function configName(path: string): string {
   return parts.at(-1) === 'config.ts' || parts.at(-1) === 'config.js' ? parts.at(-2)! : parts.at(-1)!.replace(/\.[jt]s$/, '');
 }
 
-function formatMetrics(metrics: Record<string, number>): string {
+export function formatMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics).map(([k, v]) => `, ${k} ${v.toFixed(4)}`).join('');
 }
 
