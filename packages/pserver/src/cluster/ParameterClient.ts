@@ -1,10 +1,9 @@
-import * as zmq from 'zeromq';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, ProtocolError, show } from '../errors.js';
 import type { OptimizerConfig } from '../optimizer/optimizerConfig.js';
-import { Outbox } from './Outbox.js';
-import {
-  bytesOf, decodeHeader, encodeHeader, floatsOf, PROTOCOL_VERSION, type Reply, type ServerStats, type TableRows,
-} from './protocol.js';
+import { Connection, type Response } from './Connection.js';
+import type { CurveClientOptions } from './curve.js';
+import { bytesOf, floatsOf, type ServerStats, type TableRows } from './protocol.js';
 import { localRowCount, type ShardPlan } from './shardPlan.js';
 
 export interface ParameterClientOptions {
@@ -14,6 +13,13 @@ export interface ParameterClientOptions {
   numTrainers: number;
   /** How long `hello` waits for a pserver to answer (it may still be starting). Default 60 s. */
   connectTimeoutMs?: number;
+  /** Heartbeat period after `hello` (keeps this trainer in the barrier while it waits). Default 1 s; 0: none. */
+  heartbeatMs?: number;
+  /** Give up on a pserver that has answered nothing for this long (it may be restarting meanwhile). Default 10 min; 0: never. */
+  pserverTimeoutMs?: number;
+  /** Talk CURVE: this trainer's key pair and the pservers' public key. */
+  curve?: CurveClientOptions;
+  log?: (line: string) => void;
 }
 
 /** A table's rows: global row ids (distinct) and their values, `rowIds.length × width` floats. */
@@ -28,10 +34,20 @@ export interface PushArgs {
   pass: number;
   /** Samples in the batch (the gradients are means over it). */
   samples: number;
-  /** Dense gradients by parameter name, each as long as its parameter. */
+  /** Dense gradients by parameter name, each as long as its parameter. Not to be changed afterwards (a resend reads them). */
   dense: ReadonlyMap<string, Float32Array>;
   /** Table gradients by parameter name: only the rows the batch touched. */
   tables: ReadonlyMap<string, TableRowValues>;
+  /** The task (chunk id) whose last batch this is: the master marks it done when it takes the push. */
+  task?: number;
+}
+
+/** How the pservers took a push. */
+export interface PushResult {
+  /** Some pserver had already moved past this step (this trainer had been dropped): not applied there. */
+  stale: boolean;
+  /** The master marked `task` done by this push. */
+  taskDone: boolean;
 }
 
 export interface PullArgs {
@@ -41,50 +57,6 @@ export interface PullArgs {
   dense?: ReadonlyMap<string, Float32Array>;
   /** Tables to fill in place: the rows listed, or `'all'` rows. */
   tables?: ReadonlyMap<string, { table: Float32Array; rowIds: Int32Array | 'all' }>;
-}
-
-interface Pending {
-  resolve: (value: { header: Reply; frames: Buffer[] }) => void;
-  reject: (error: Error) => void;
-}
-
-class Connection {
-  readonly socket = new zmq.Dealer({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0 });
-  readonly outbox: Outbox;
-  readonly pending = new Map<number, Pending>();
-  readonly done: Promise<void>;
-
-  constructor(readonly endpoint: string) {
-    this.outbox = new Outbox(this.socket, (e) => this.failAll(e));
-    this.socket.connect(endpoint);
-    this.done = this.#receive();
-  }
-
-  async #receive(): Promise<void> {
-    try {
-      for await (const [head, ...frames] of this.socket) {
-        let header: Reply;
-        try {
-          header = decodeHeader(head) as unknown as Reply;
-        } catch (e) {
-          this.failAll(new ProtocolError(`${this.endpoint} sent an unreadable reply: ${(e as Error).message}`));
-          continue;
-        }
-        const waiter = this.pending.get(header.id);
-        if (!waiter) continue;
-        this.pending.delete(header.id);
-        if (header.ok) waiter.resolve({ header, frames });
-        else waiter.reject(new ProtocolError(`pserver ${this.endpoint}: ${header.error ?? 'error'}`));
-      }
-    } catch (e) {
-      if (!this.socket.closed) this.failAll(e as Error);
-    }
-  }
-
-  failAll(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
-    this.pending.clear();
-  }
 }
 
 /**
@@ -100,10 +72,15 @@ class Connection {
 export class ParameterClient {
   readonly trainerId: number;
   readonly numTrainers: number;
+  /** This client's pushes are numbered within its session (async pushes are applied once by (session, seq)). */
+  readonly session = randomBytes(8).toString('hex');
   readonly #connections: Connection[];
   readonly #connectTimeoutMs: number;
   #nextId = 1;
+  #seq = 0;
   #plan: ShardPlan | undefined;
+  /** Per pserver: the last two pushes, sent again if that pserver restarts (it may have lost them). */
+  readonly #recentPushes: Buffer[][][];
   /** Bytes of tensor frames sent and received. */
   readonly traffic = { tensorBytesOut: 0, tensorBytesIn: 0 };
 
@@ -111,7 +88,13 @@ export class ParameterClient {
     this.trainerId = options.trainerId;
     this.numTrainers = options.numTrainers;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 60_000;
-    this.#connections = options.endpoints.map((e) => new Connection(e));
+    const log = options.log ?? (() => {});
+    this.#recentPushes = options.endpoints.map(() => []);
+    this.#connections = options.endpoints.map((endpoint, s) => new Connection({
+      endpoint, trainerId: options.trainerId, heartbeatMs: options.heartbeatMs ?? 1000, pserverTimeoutMs: options.pserverTimeoutMs ?? 600_000,
+      nextId: () => this.#nextId++, log, ...(options.curve ? { curve: options.curve } : {}),
+      onRestart: () => this.#recentPushes[s]!,
+    }));
   }
 
   static connect(options: ParameterClientOptions): ParameterClient {
@@ -141,6 +124,7 @@ export class ParameterClient {
    */
   async hello(modelHash: string): Promise<ServerStats[]> {
     const replies = await Promise.all(this.#connections.map((c) => this.#request(c, { op: 'hello', numTrainers: this.numTrainers, modelHash }, [], this.#connectTimeoutMs)));
+    for (const c of this.#connections) c.startHeartbeat();
     const stats = replies.map((r) => r.header.stats!);
     const counts = new Set(stats.map((s) => s.numTrainers));
     if (counts.size > 1) {
@@ -182,11 +166,15 @@ export class ParameterClient {
     }));
   }
 
-  /** Sends a step's gradients; resolves once every pserver has taken them. */
-  async push(args: PushArgs): Promise<void> {
+  /**
+   * Sends a step's gradients; resolves once every pserver has taken them. A push is applied at most once
+   * however often it is sent (a pserver that restarts gets this trainer's last two pushes again).
+   */
+  async push(args: PushArgs): Promise<PushResult> {
     const plan = this.#needPlan();
     const byServer = this.#tablesByServer(args.tables, plan);
-    await Promise.all(this.#connections.map((c, s) => {
+    const seq = ++this.#seq;
+    const replies = await Promise.all(this.#connections.map((c, s) => {
       const frames = plan.blocks[s]!.map((b) => {
         const name = plan.params[b.param]!.name;
         const g = args.dense.get(name);
@@ -198,8 +186,26 @@ export class ParameterClient {
         tables.push([param, rowIds.length]);
         frames.push(bytesOf(rowIds), bytesOf(values));
       }
-      return this.#request(c, { op: 'push', step: args.step, pass: args.pass, samples: args.samples, version: args.step, tables }, frames);
+      return this.#request(c, {
+        op: 'push', step: args.step, pass: args.pass, samples: args.samples, version: args.step, tables, session: this.session, seq,
+        task: s === 0 ? args.task ?? -1 : -1,
+      }, frames, 0, s);
     }));
+    return { stale: replies.some((r) => r.header.stale === true), taskDone: replies[0]!.header.taskDone === true };
+  }
+
+  /**
+   * Asks the master (pserver 0) for this trainer's task of `pass`, given `numTasks` chunks in a pass: a chunk id,
+   * −1 when every task of the pass is done, −2 when others still hold the rest (with `wait`: waits instead).
+   */
+  async task(pass: number, numTasks: number, wait: boolean): Promise<number> {
+    const reply = await this.#request(this.#connections[0]!, { op: 'task', pass, numTasks, wait }, []);
+    return reply.header.task!;
+  }
+
+  /** Sync: this trainer has no batch for now; the pservers' step barrier goes on without it until its next push. */
+  async idle(pass: number): Promise<void> {
+    await Promise.all(this.#connections.map((c) => this.#request(c, { op: 'idle', pass }, [])));
   }
 
   /** Fills the given arrays with the pservers' values once they have applied `minStep` steps; returns their steps. */
@@ -262,10 +268,7 @@ export class ParameterClient {
   }
 
   close(): void {
-    for (const c of this.#connections) {
-      c.failAll(new ProtocolError('ParameterClient closed'));
-      c.socket.close();
-    }
+    for (const c of this.#connections) c.close(new ProtocolError('ParameterClient closed'));
   }
 
   #needPlan(): ShardPlan {
@@ -299,35 +302,13 @@ export class ParameterClient {
     return out;
   }
 
-  #request(c: Connection, body: Record<string, unknown>, frames: Buffer[], timeoutMs = 0): Promise<{ header: Reply; frames: Buffer[] }> {
-    const id = this.#nextId++;
-    const header = encodeHeader({ v: PROTOCOL_VERSION, id, trainer: this.trainerId, ...body });
+  #request(c: Connection, body: Record<string, unknown>, frames: Buffer[], timeoutMs = 0, pushTo?: number): Promise<Response> {
     this.traffic.tensorBytesOut += frames.reduce((n, f) => n + f.length, 0);
-    return new Promise<{ header: Reply; frames: Buffer[] }>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = () => timer && clearTimeout(timer);
-      c.pending.set(id, {
-        resolve: (v) => {
-          done();
-          this.traffic.tensorBytesIn += v.frames.reduce((n, f) => n + f.length, 0);
-          resolve(v);
-        },
-        reject: (e) => {
-          done();
-          reject(e);
-        },
-      });
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          c.pending.delete(id);
-          reject(new ProtocolError(`no answer from pserver ${c.endpoint} to '${String(body.op)}' within ${timeoutMs / 1000} s; is it running, and is the address right?`));
-        }, timeoutMs);
-      }
-      c.outbox.send([header, ...frames]).catch((e: Error) => {
-        c.pending.delete(id);
-        done();
-        reject(e);
-      });
+    const reply = c.request(body, frames, timeoutMs);
+    if (pushTo !== undefined) this.#recentPushes[pushTo] = [...this.#recentPushes[pushTo]!, c.lastMessage!].slice(-2);
+    return reply.then((r) => {
+      this.traffic.tensorBytesIn += r.frames.reduce((n, f) => n + f.length, 0);
+      return r;
     });
   }
 }

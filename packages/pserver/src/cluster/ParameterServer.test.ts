@@ -4,7 +4,7 @@ import { ParameterOptimizer } from '../optimizer/parameterOptimizer.js';
 import type { OptimizerConfig } from '../optimizer/optimizerConfig.js';
 import { ParameterClient } from './ParameterClient.js';
 import { ParameterServer } from './ParameterServer.js';
-import { decodeHeader, encodeHeader } from './protocol.js';
+import { decodeHeader, encodeRequestHeader } from './protocol.js';
 import { planShards, type ParameterSpec } from './shardPlan.js';
 
 // In-process servers and clients over real tcp sockets on 127.0.0.1: the pserver's arithmetic and protocol.
@@ -200,12 +200,18 @@ describe('ParameterServer errors', () => {
     const raw = new zmq.Dealer({ linger: 0 });
     opened.push(raw);
     raw.connect(servers[0]!.endpoint);
+    const request = (header: object, frames: Buffer[] = []) => [encodeRequestHeader(header, frames), ...frames];
+    const row77 = Buffer.from(Int32Array.from([77]).buffer);
+    const pull = request({ v: 2, id: 6, op: 'pull', trainer: 0, minStep: 0, dense: true, tables: [] });
     const bad = [
       [Buffer.from('not msgpack at all \xc1')],
-      [encodeHeader({ v: 1, id: 1, op: 'push', trainer: 0, step: 0, pass: 0, samples: 1, version: 0, tables: [] })], // no frames
-      [encodeHeader({ v: 1, id: 2, op: 'pull', trainer: 5, minStep: 0, dense: true, tables: [] })],
-      [encodeHeader({ v: 1, id: 3, op: 'explode', trainer: 0 })],
-      [encodeHeader({ v: 1, id: 4, op: 'pull', trainer: 0, minStep: 0, dense: false, tables: [[2, 1]] }), Buffer.from(Int32Array.from([77]).buffer)],
+      request({ v: 2, id: 1, op: 'push', trainer: 0, step: 0, pass: 0, samples: 1, version: 0, tables: [], session: 's', seq: 1, task: -1 }), // no frames
+      request({ v: 2, id: 2, op: 'pull', trainer: 5, minStep: 0, dense: true, tables: [] }),
+      request({ v: 2, id: 3, op: 'explode', trainer: 0 }),
+      request({ v: 2, id: 4, op: 'pull', trainer: 0, minStep: 0, dense: false, tables: [[2, 1]] }, [row77]),
+      [Buffer.concat([pull[0]!.subarray(0, 10), Buffer.from([0xff]), pull[0]!.subarray(11)])], // a flipped byte
+      [encodeRequestHeader({ v: 2, id: 7, op: 'pull', trainer: 0, minStep: 0, dense: false, tables: [[2, 1]] }, [row77])], // a frame missing
+      request({ v: 1, id: 8, op: 'stats', trainer: 0 }),
     ];
     const errors: string[] = [];
     for (const frames of bad) {
@@ -215,14 +221,17 @@ describe('ParameterServer errors', () => {
       expect(reply.ok).toBe(false);
       errors.push(String(reply.error));
     }
-    expect(errors[0]).toMatch(/header/);
+    expect(errors[0]).toMatch(/CRC-32 mismatch/);
     expect(errors[1]).toMatch(/push: expected 4 block frames/);
     expect(errors[2]).toMatch(/trainer id 5 is outside 0..0/);
     expect(errors[3]).toMatch(/header.op must be one of/);
     expect(errors[4]).toMatch(/row 77 of emb is not held by pserver 0 of 1 \(rows 0..49/);
+    expect(errors[5]).toMatch(/CRC-32 mismatch: the message says 0x[0-9a-f]{8}, its 1 frames give 0x[0-9a-f]{8}/);
+    expect(errors[6]).toMatch(/CRC-32 mismatch/);
+    expect(errors[7]).toMatch(/header.v must be 2, got 1/);
     const got = emptyArrays();
     await clients[0]!.pull({ minStep: 0, dense: got });
     expect(got.get('w')).toEqual(init.get('w'));
-    expect(servers[0]!.stats().errors).toBe(5);
+    expect(servers[0]!.stats().errors).toBe(8);
   });
 });
