@@ -55,6 +55,14 @@ describe('oar train', () => {
     }
   });
 
+  it('oar evaluate reports a saved model\'s test cost and metrics, as training logged them', () => {
+    const r = run('evaluate', '--model', join(save, 'pass-00002'), '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(save, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const logged = lines.filter((l) => l.event === 'test' && l.pass === 2)[0];
+    expect(r.stderr).toContain(`test cost ${logged.cost.toFixed(4)}, classification_error ${logged.metrics.classification_error.toFixed(4)}`);
+  });
+
   it.each([
     [['train', '--config', 'nope.ts'], /oar: --config: no such file nope\.ts/],
     [['train', '--config', config, '--num-passes', '0'], /--num-passes must be a positive integer, got "0"/],
