@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import type { SyncMode } from '@oar/pserver';
 import { LAUNCH_PID_ENV } from './exitWithParent.js';
+import { readHostsFile } from './hostsFile.js';
+import { describeRemoteExit, planHosts, remoteSaveDir, startRemote, type HostsPlan, type RemoteSlot } from './remote.js';
 import { UsageError } from './UsageError.js';
 
 export interface LaunchOptions {
@@ -21,6 +23,8 @@ export interface LaunchOptions {
   saveDir: string;
   /** The training flags (and config flags) every worker gets, as given. */
   trainArgs: string[];
+  /** A cluster file: start the processes on its hosts over ssh (pservers, trainers, ports, GPUs from the file). */
+  hosts?: string;
 }
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -28,38 +32,53 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Role {
   label: string;
+  /** The process itself, or for a remote role the ssh client. */
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal: NodeJS.Signals): void;
+  describe(code: number | null, signal: NodeJS.Signals | null): string;
 }
 
 /**
  * `oar launch`: starts N pservers and M trainers as local processes (`oar pserver ...`, `oar worker ...
- * --trainer-id I`), prefixes their logs with their role, shows one progress view from the shared
- * metrics.jsonl, and exits with the trainers' status. No process it starts outlives it.
+ * --trainer-id I`), or with `--hosts FILE` on the hosts of a cluster file over ssh (see remote.ts);
+ * prefixes their logs with their role, shows one progress view from the shared metrics.jsonl (remote
+ * trainers' lines are forwarded into the local one), and exits with the trainers' status. No process it
+ * starts outlives it.
  */
 export async function launchCommand(opts: LaunchOptions): Promise<void> {
-  const ports = opts.basePort ? Array.from({ length: opts.pservers }, (_, i) => opts.basePort! + i) : await freePorts(opts.pservers);
-  const endpoints = ports.map((p) => `tcp://127.0.0.1:${p}`);
+  const cluster = opts.hosts ? await readHostsFile(opts.hosts) : undefined;
+  const plan: HostsPlan | undefined = cluster && planHosts(cluster, opts.saveDir);
+  const numTrainers = plan ? plan.trainers.length : opts.trainers;
+  const ports = plan ? plan.pservers.map((p) => p.port!) : opts.basePort ? Array.from({ length: opts.pservers }, (_, i) => opts.basePort! + i) : await freePorts(opts.pservers);
+  const endpoints = plan ? plan.endpoints : ports.map((p) => `tcp://127.0.0.1:${p}`);
   const roles: Role[] = [];
   const env = { ...process.env, [LAUNCH_PID_ENV]: String(process.pid) };
-  const start = (label: string, args: string[], extraEnv: Record<string, string> = {}): Role => {
+  const metricsFile = join(opts.saveDir, 'metrics.jsonl');
+  if (plan) mkdirSync(opts.saveDir, { recursive: true });
+  const onLine = (label: string) => (line: string) => {
+    if (view.active && /^oar: pass \d+ batch \d+/.test(line)) return;
+    view.log(`[${label}] ${line}`);
+  };
+  const startLocal = (label: string, args: string[], extraEnv: Record<string, string>): Omit<Role, 'exited'> => {
     const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const role: Role = {
-      label, child,
-      exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
-    };
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        if (view.active && /^oar: pass \d+ batch \d+/.test(line)) return;
-        view.log(`[${label}] ${line}`);
-      });
-    }
+    for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', onLine(label));
+    return { label, child, stop: (signal) => child.kill(signal), describe: (code, signal) => signal ?? `exit code ${code}` };
+  };
+  const startOnHost = (slot: RemoteSlot, args: string[], trainer?: number): Omit<Role, 'exited'> => {
+    const metrics = trainer === undefined ? undefined : { file: posix.join(slot.saveDir, 'metrics.jsonl'), trainer };
+    const remote = startRemote(slot, args, cluster!.heartbeatSeconds, metrics, onLine(slot.label), (line) => appendFileSync(metricsFile, `${line}\n`));
+    return { label: slot.label, child: remote.child, stop: () => remote.stop(), describe: (code, signal) => describeRemoteExit(slot, code, signal) };
+  };
+  const start = (label: string, args: string[], extraEnv: Record<string, string> = {}, slot?: RemoteSlot, trainer?: number): Role => {
+    const started = slot ? startOnHost(slot, args, trainer) : startLocal(label, args, extraEnv);
+    const role: Role = { ...started, exited: new Promise((resolve) => started.child.on('exit', (code, signal) => resolve({ code, signal }))) };
     roles.push(role);
     return role;
   };
-  const view = new ProgressView(join(opts.saveDir, 'metrics.jsonl'), opts.trainers);
+  const view = new ProgressView(metricsFile, numTrainers);
   const stopAll = (signal: NodeJS.Signals = 'SIGTERM') => {
-    for (const r of roles) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill(signal);
+    for (const r of roles) if (r.child.exitCode === null && r.child.signalCode === null) r.stop(signal);
   };
   process.once('SIGINT', () => {
     log('oar launch: SIGINT: stopping every process');
@@ -69,12 +88,12 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
   process.once('SIGTERM', () => stopAll());
 
   const modeFlag = opts.mode === 'async' ? '--async' : '--sync';
-  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(opts.trainers), modeFlag], { CUDA_VISIBLE_DEVICES: '' }));
-  const trainers = Array.from({ length: opts.trainers }, (_, i) => start(`trainer ${i}`, [
+  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(numTrainers), modeFlag], { CUDA_VISIBLE_DEVICES: '' }, plan?.pservers[i]));
+  const trainers = Array.from({ length: numTrainers }, (_, i) => start(`trainer ${i}`, [
     'worker', ...(opts.config ? ['--config', opts.config] : []), '--pservers', endpoints.join(','),
-    '--trainer-id', String(i), '--num-trainers', String(opts.trainers), modeFlag, '--save-dir', opts.saveDir, ...opts.trainArgs,
-  ], opts.gpus ? { CUDA_VISIBLE_DEVICES: opts.gpus[i % opts.gpus.length]! } : {}));
-  log(`oar launch: ${opts.pservers} pserver(s) at ${endpoints.join(', ')}; ${opts.trainers} trainer(s) (${opts.mode} SGD)${opts.gpus ? `, GPUs ${opts.gpus.join(',')}` : ''}`);
+    '--trainer-id', String(i), '--num-trainers', String(numTrainers), modeFlag, '--save-dir', plan ? plan.trainers[i]!.saveDir : opts.saveDir, ...opts.trainArgs,
+  ], opts.gpus ? { CUDA_VISIBLE_DEVICES: opts.gpus[i % opts.gpus.length]! } : {}, plan?.trainers[i], i));
+  log(`oar launch: ${ports.length} pserver(s) at ${endpoints.join(', ')}; ${numTrainers} trainer(s) (${opts.mode} SGD)${opts.gpus ? `, GPUs ${opts.gpus.join(',')}` : ''}${cluster ? ` on ${cluster.hosts.map((h) => `${h.name} (${h.pserverPorts.length}+${h.trainers})`).join(', ')} over ssh` : ''}`);
   view.start();
 
   // A pserver that dies while trainers run ends the job.
@@ -84,7 +103,7 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
     void p.exited.then(({ code, signal }) => {
       if (trainers.every((t) => t.child.exitCode !== null || t.child.signalCode !== null)) return;
       pserverLost = true;
-      view.log(`oar launch: ${p.label} exited (${signal ?? `code ${code}`}) while trainers were running; stopping`);
+      view.log(`oar launch: ${p.label} exited (${p.describe(code, signal)}) while trainers were running; stopping`);
       stopAll();
     });
   }
@@ -93,7 +112,7 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
     void t.exited.then(({ code, signal }) => {
       if (code === 0 || stopping) return;
       stopping = true;
-      view.log(`oar launch: ${t.label} failed (${signal ?? `exit code ${code}`}); stopping the others`);
+      view.log(`oar launch: ${t.label} failed (${t.describe(code, signal)}); stopping the others`);
       stopAll();
     });
   }
@@ -103,11 +122,11 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
   await Promise.all(pservers.map((p) => p.exited));
   const failed = results.map((r, i) => ({ ...r, i })).filter((r) => r.code !== 0);
   if (failed.length || pserverLost) {
-    for (const f of failed) log(`oar launch: trainer ${f.i} failed (${f.signal ?? `exit code ${f.code}`})`);
+    for (const f of failed) log(`oar launch: ${trainers[f.i]!.label} failed (${trainers[f.i]!.describe(f.code, f.signal)})`);
     process.exitCode = process.exitCode || 1;
     return;
   }
-  log(`oar launch: all ${opts.trainers} trainers finished; metrics in ${join(opts.saveDir, 'metrics.jsonl')}`);
+  log(`oar launch: all ${numTrainers} trainers finished; metrics in ${metricsFile}${plan ? `; trainer 0 saved the model on ${plan.trainers[0]!.host.name} in ${remoteSaveDir(plan.trainers[0]!)}` : ''}`);
 }
 
 async function freePorts(n: number): Promise<number[]> {
