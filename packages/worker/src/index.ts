@@ -12,7 +12,8 @@ export { loadParameterTar, readParameterTar, readTar, writeParameterTar, writeTa
 export { Parameters, Random } from './Parameters.js';
 export { MetricAccumulator, type EventHandler, type Metrics, type TrainerEvent } from './trainer/events.js';
 export { LocalUpdater } from './trainer/LocalUpdater.js';
-export { RemoteUpdater, type RemoteUpdaterOptions } from './trainer/RemoteUpdater.js';
+export { RemoteUpdater, type CompletedTask, type RemoteUpdaterOptions } from './trainer/RemoteUpdater.js';
+export { countSamples, taskBatches, type TaskBatchesOptions } from './trainer/taskBatches.js';
 export { parameterAttributes, type StepInfo, type Updater } from './trainer/Updater.js';
 export { SGD, type BatchReader, type SGDArgs, type TrainArgs } from './trainer/SGD.js';
 export { defineConfig, type GenerateFunction, type BuildContext, type ModelSetup, type OptionSpec, type SampleReader, type TrainConfig } from './TrainConfig.js';
