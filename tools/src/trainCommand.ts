@@ -2,10 +2,12 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
-import { batch, shard, shuffle, type Reader } from '@oar/data';
-import type { SyncMode } from '@oar/pserver';
+import { batch, shuffle, type Reader } from '@oar/data';
+import type { CurveClientOptions, SyncMode } from '@oar/pserver';
 import { Topology } from '@oar/layers';
-import { generate, initBackend, Parameters, RemoteUpdater, SGD, type BackendName, type BatchReader, type TrainerEvent } from '@oar/worker';
+import {
+  countSamples, generate, initBackend, Parameters, RemoteUpdater, SGD, taskBatches, type BackendName, type BatchReader, type TrainerEvent,
+} from '@oar/worker';
 import { loadConfig, parseConfigOptions } from './loadConfig.js';
 import { plotCurves, type CurvePoint } from './plotCurves.js';
 import { loadPass, newestPass, savePass, type PassMeta } from './runDir.js';
@@ -31,6 +33,11 @@ export interface ClusterOptions {
   trainerId: number;
   numTrainers: number;
   mode: SyncMode;
+  /** Samples per task the master deals (default: the batch size). */
+  taskSize?: number;
+  /** Seconds to wait for a pserver that answers nothing (it may be restarting) before giving up. */
+  pserverTimeout?: number;
+  curve?: CurveClientOptions;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -75,6 +82,7 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
       updater: (network) => (remote = new RemoteUpdater(topology, parameters, setup.optimizer, {
         pservers: cluster.pservers, trainerId: cluster.trainerId, numTrainers: cluster.numTrainers, mode: cluster.mode,
         tables: network.tableParameters, log: (line) => log(`oar: ${line}`),
+        ...(cluster.pserverTimeout ? { pserverTimeoutMs: cluster.pserverTimeout * 1000 } : {}), ...(cluster.curve ? { curve: cluster.curve } : {}),
       })),
     } : {}),
   });
@@ -111,7 +119,10 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
     if (event.kind === 'BeginPass') progress.start(event.pass);
     if (event.kind === 'EndIteration') {
       const who = cluster ? { trainer: cluster.trainerId } : {};
-      await appendFile(metricsFile, `${JSON.stringify({ pass: event.pass, batch: event.batch, cost: event.cost, ...who })}\n`);
+      // The task this batch completed, as the master counted it: each task of a pass appears once.
+      const task = remote?.takeCompletedTask();
+      const done = task ? { task: task.task, taskSamples: task.samples } : {};
+      await appendFile(metricsFile, `${JSON.stringify({ pass: event.pass, batch: event.batch, cost: event.cost, ...who, ...done })}\n`);
       points.push({ step: trainer.samplesProcessed, value: event.cost, series: 'train cost (batch)', chart: 'cost' });
       progress.tick(event.batch, event.cost, event.metrics.classification_error);
     }
@@ -133,9 +144,10 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
       await finishPass(event.pass);
     }
   };
-  // Every trainer shuffles with the same seed, then takes its own shard: the shards of a pass are disjoint.
-  const shuffled = shuffle(setup.train as Reader<unknown>, opts.shuffleBuffer, { seed: opts.seed });
-  const trainReader = batch(cluster ? shard(shuffled, cluster.trainerId, cluster.numTrainers) : shuffled, size) as unknown as BatchReader;
+  const train = setup.train as Reader<unknown>;
+  const trainReader = cluster
+    ? await clusterBatches(remote!, train, opts, cluster, size)
+    : batch(shuffle(train, opts.shuffleBuffer, { seed: opts.seed }), size) as unknown as BatchReader;
   const testReader = setup.test && lead ? (batch(setup.test as Reader<unknown>, size) as unknown as BatchReader) : undefined;
   try {
     await trainer.train({
@@ -146,6 +158,20 @@ export async function trainCommand(opts: TrainOptions, extraArgs: string[]): Pro
     remote?.close();
   }
   log(`oar: done in ${((Date.now() - started) / 1000).toFixed(1)} s; metrics in ${metricsFile}`);
+}
+
+/**
+ * A cluster trainer's batches: tasks the master deals, chunks of the pass that every trainer shuffles alike
+ * (pass p with seed + p), so a dead trainer's tasks can be dealt to another.
+ */
+async function clusterBatches(remote: RemoteUpdater, train: Reader<unknown>, opts: TrainOptions, cluster: ClusterOptions, size: number): Promise<BatchReader> {
+  const numSamples = await countSamples(train);
+  const taskSize = cluster.taskSize ?? size;
+  if (numSamples === 0) throw new UsageError('the training reader yields no samples');
+  log(`oar: ${numSamples} training samples, ${Math.ceil(numSamples / taskSize)} tasks of ${taskSize} per pass, dealt by the master (pserver 0)`);
+  return taskBatches(remote, {
+    passReader: (pass) => shuffle(train, opts.shuffleBuffer, { seed: opts.seed + pass }), numSamples, taskSize, batchSize: size,
+  });
 }
 
 /** `runs/NAME`, NAME the config's folder (or file) name. */
