@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { SyncMode } from '@oar/pserver';
+import { readKeyPair, readPublicKey, type SyncMode } from '@oar/pserver';
 import { backendNames, type BackendName } from '@oar/worker';
 import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
 import { evaluateCommand } from './evaluateCommand.js';
 import { exitWithParent } from './exitWithParent.js';
 import { exportPaddleCommand } from './exportPaddleCommand.js';
+import { keygenCommand } from './keygenCommand.js';
 import { importPaddleCommand } from './importPaddleCommand.js';
 import { launchCommand, parseGpus } from './launchCommand.js';
 import { pserverCommand } from './pserverCommand.js';
@@ -15,6 +16,11 @@ import { UsageError } from './UsageError.js';
 const positiveInt = (flag: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+};
+const positiveNumber = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
   return n;
 };
 const anyInt = (flag: string) => (value: string) => {
@@ -89,10 +95,19 @@ modeOptions(program.command('pserver'))
   .requiredOption('--num-trainers <m>', 'how many trainers take part', positiveInt('--num-trainers'))
   .option('--host <addr>', 'interface to listen on', '*')
   .option('--lagged-grad-discard-ratio <r>', 'async: drop gradients older than M × r steps', Number, 1.5)
+  .option('--trainer-timeout <s>', 'seconds a trainer may be silent before the others go on without it (it may rejoin)', positiveNumber('--trainer-timeout'), 60)
+  .option('--checkpoint-dir <dir>', 'this pserver\'s own folder: write checkpoints there, and resume from the newest valid one at start')
+  .option('--checkpoint-every-steps <n>', 'checkpoint every n steps (and at each pass end)', positiveInt('--checkpoint-every-steps'))
+  .option('--checkpoint-every-seconds <s>', 'checkpoint every s seconds (default 60 when no --checkpoint-every-steps)', positiveNumber('--checkpoint-every-seconds'))
+  .option('--curve <keyfile>', 'encrypt and authenticate with CURVE: this pserver\'s key pair (oar keygen)')
+  .option('--authorized-keys <file>', 'with --curve: the public keys of the trainers allowed to connect, one per line')
   .action(async (opts: Record<string, unknown>) => {
     await pserverCommand({
       port: opts.port as number, host: opts.host as string, numTrainers: opts.numTrainers as number, mode: modeOf(opts),
-      laggedGradDiscardRatio: opts.laggedGradDiscardRatio as number,
+      laggedGradDiscardRatio: opts.laggedGradDiscardRatio as number, trainerTimeout: opts.trainerTimeout as number,
+      checkpointDir: opts.checkpointDir as string | undefined, checkpointEverySteps: opts.checkpointEverySteps as number | undefined,
+      checkpointEverySeconds: opts.checkpointEverySeconds as number | undefined,
+      curve: opts.curve as string | undefined, authorizedKeys: opts.authorizedKeys as string | undefined,
     });
   });
 
@@ -101,32 +116,47 @@ modeOptions(trainingFlags(program.command('worker')))
   .requiredOption('--pservers <list>', 'the pservers, host:port,... in the same order for every trainer', hostPort)
   .requiredOption('--trainer-id <i>', 'this trainer, 0..M-1 (trainer 0 initialises, tests and saves)', anyInt('--trainer-id'))
   .requiredOption('--num-trainers <m>', 'M, the number of trainers', positiveInt('--num-trainers'))
+  .option('--task-size <n>', 'samples per task the master deals (default: the batch size; a dead trainer\'s task is redone)', positiveInt('--task-size'))
+  .option('--pserver-timeout <s>', 'give up on a pserver that answers nothing for s seconds (it may restart meanwhile)', positiveNumber('--pserver-timeout'), 600)
+  .option('--curve <keyfile>', 'talk CURVE: this trainer\'s key pair (oar keygen); needs --server-key')
+  .option('--server-key <file>', 'with --curve: the pservers\' public key (their .pub file)')
   .action(async (opts: Record<string, unknown>, cmd: Command) => {
     const [trainerId, numTrainers] = [opts.trainerId as number, opts.numTrainers as number];
     if (trainerId < 0 || trainerId >= numTrainers) throw new UsageError(`--trainer-id must be in 0..${numTrainers - 1} (--num-trainers ${numTrainers}), got ${trainerId}`);
+    if ((opts.curve === undefined) !== (opts.serverKey === undefined)) throw new UsageError('--curve KEYFILE and --server-key FILE go together: this trainer\'s key pair and the pservers\' public key');
     exitWithParent();
-    await trainCommand({ ...trainOptions(opts), cluster: { pservers: opts.pservers as string[], trainerId, numTrainers, mode: modeOf(opts) } }, cmd.args);
+    const curve = opts.curve ? { ...readKeyPair(opts.curve as string), serverKey: readPublicKey(opts.serverKey as string) } : undefined;
+    await trainCommand({
+      ...trainOptions(opts),
+      cluster: {
+        pservers: opts.pservers as string[], trainerId, numTrainers, mode: modeOf(opts), pserverTimeout: opts.pserverTimeout as number,
+        ...(opts.taskSize !== undefined ? { taskSize: opts.taskSize as number } : {}), ...(curve ? { curve } : {}),
+      },
+    }, cmd.args);
   });
 
 modeOptions(trainingFlags(program.command('launch')))
-  .description('start pservers and trainers as local processes (or on the hosts of --hosts FILE over ssh), show their progress, exit with the trainers\' status')
+  .description('start pservers and trainers as local processes, show their progress, exit with the trainers\' status')
   .option('--pservers <n>', 'number of pservers', positiveInt('--pservers'), 1)
   .option('--trainers <m>', 'number of trainers', positiveInt('--trainers'), 2)
   .option('--base-port <p>', 'pserver i listens on base-port + i (default: free ports)', positiveInt('--base-port'))
   .option('--gpus <ids>', 'GPU ids dealt to trainers round-robin (CUDA_VISIBLE_DEVICES), e.g. 0,1', parseGpus)
-  .addOption(new Option('--hosts <file>', 'a cluster file (JSON): run on its hosts over ssh, with its pservers, trainers, ports and GPUs (docs/OPERATIONS.md)')
-    .conflicts(['pservers', 'trainers', 'basePort', 'gpus']))
   .action(async (opts: Record<string, unknown>, cmd: Command) => {
     await launchCommand({
       ...(opts.config !== undefined ? { config: opts.config as string } : {}),
       pservers: opts.pservers as number, trainers: opts.trainers as number, mode: modeOf(opts),
       ...(opts.basePort !== undefined ? { basePort: opts.basePort as number } : {}),
       ...(opts.gpus !== undefined ? { gpus: opts.gpus as string[] } : {}),
-      ...(opts.hosts !== undefined ? { hosts: opts.hosts as string } : {}),
       saveDir: (opts.saveDir as string | undefined) ?? defaultSaveDir(opts.config as string | undefined),
       trainArgs: givenTrainingArgs(cmd, ['numPasses', 'batchSize', 'backend', 'seed', 'shuffleBuffer']),
     });
   });
+
+program
+  .command('keygen')
+  .description('make a CURVE key pair for --curve: PREFIX.key (secret) and PREFIX.pub (public); prints the public key')
+  .requiredOption('--out <prefix>', 'writes PREFIX.key and PREFIX.pub (never overwrites)')
+  .action((opts: { out: string }) => keygenCommand(opts));
 
 program
   .command('infer')
