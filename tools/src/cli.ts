@@ -136,17 +136,20 @@ modeOptions(trainingFlags(program.command('worker')))
   });
 
 modeOptions(trainingFlags(program.command('launch')))
-  .description('start pservers and trainers as local processes, show their progress, exit with the trainers\' status')
+  .description('start pservers and trainers as local processes (or on the hosts of --hosts FILE over ssh), show their progress, exit with the trainers\' status')
   .option('--pservers <n>', 'number of pservers', positiveInt('--pservers'), 1)
   .option('--trainers <m>', 'number of trainers', positiveInt('--trainers'), 2)
   .option('--base-port <p>', 'pserver i listens on base-port + i (default: free ports)', positiveInt('--base-port'))
   .option('--gpus <ids>', 'GPU ids dealt to trainers round-robin (CUDA_VISIBLE_DEVICES), e.g. 0,1', parseGpus)
+  .addOption(new Option('--hosts <file>', 'a cluster file (JSON): run on its hosts over ssh, with its pservers, trainers, ports and GPUs (docs/OPERATIONS.md)')
+    .conflicts(['pservers', 'trainers', 'basePort', 'gpus']))
   .action(async (opts: Record<string, unknown>, cmd: Command) => {
     await launchCommand({
       ...(opts.config !== undefined ? { config: opts.config as string } : {}),
       pservers: opts.pservers as number, trainers: opts.trainers as number, mode: modeOf(opts),
       ...(opts.basePort !== undefined ? { basePort: opts.basePort as number } : {}),
       ...(opts.gpus !== undefined ? { gpus: opts.gpus as string[] } : {}),
+      ...(opts.hosts !== undefined ? { hosts: opts.hosts as string } : {}),
       saveDir: (opts.saveDir as string | undefined) ?? defaultSaveDir(opts.config as string | undefined),
       trainArgs: givenTrainingArgs(cmd, ['numPasses', 'batchSize', 'backend', 'seed', 'shuffleBuffer']),
     });
