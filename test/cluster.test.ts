@@ -66,7 +66,11 @@ afterEach(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** One process, SGD on the union of what trainers 0..M−1 read at each step (their shards, batch by batch). */
+/**
+ * One process, SGD on the union of what trainers 0..M−1 read at each step. With nobody lost, the master deals
+ * trainer i the tasks k ≡ i (mod M) in order; a task is one batch (the default --task-size), so trainer i
+ * reads the shard i of M in chunks of a batch.
+ */
 async function singleProcess(options: Record<string, unknown>, numTrainers: number): Promise<{ topology: Topology; params: Parameters }> {
   const o = { rows: 200, samples: 240, optimizer: 'sgd', ...options };
   const setup = await clusterConfig.build(o, { batchSize: 20, seed: 1 });
@@ -75,7 +79,7 @@ async function singleProcess(options: Record<string, unknown>, numTrainers: numb
   // Each trainer reads the first pass of the same seeded shuffle (later calls of a shuffled reader differ).
   const pass0 = [...(shuffle(setup.train as () => Iterable<Sample>, 8192, { seed: 1 })() as Iterable<Sample>)];
   const shuffled = () => pass0;
-  const perTrainer = Array.from({ length: numTrainers }, (_, i) => [...(batch(shard(shuffled, i, numTrainers), 20)() as Iterable<Sample[]>)]);
+  const perTrainer = Array.from({ length: numTrainers }, (_, i) => [...(batch(shard(shuffled, i, numTrainers, { chunkSize: 20 }), 20)() as Iterable<Sample[]>)]);
   const union = perTrainer[0]!.map((_, k) => perTrainer.flatMap((batches) => batches[k] ?? []));
   const trainer = new SGD({ cost: topology, parameters: params, updateEquation: setup.optimizer });
   await trainer.train({ reader: () => union, numPasses: 1 });
