@@ -25,6 +25,8 @@ export interface LaunchOptions {
   trainArgs: string[];
   /** A cluster file: start the processes on its hosts over ssh (pservers, trainers, ports, GPUs from the file). */
   hosts?: string;
+  /** Seconds the pservers wait for a silent trainer before the others go on without it (their --trainer-timeout). */
+  trainerTimeout?: number;
 }
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -88,7 +90,8 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
   process.once('SIGTERM', () => stopAll());
 
   const modeFlag = opts.mode === 'async' ? '--async' : '--sync';
-  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(numTrainers), modeFlag], { CUDA_VISIBLE_DEVICES: '' }, plan?.pservers[i]));
+  const timeout = opts.trainerTimeout ? ['--trainer-timeout', String(opts.trainerTimeout)] : [];
+  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(numTrainers), modeFlag, ...timeout], { CUDA_VISIBLE_DEVICES: '' }, plan?.pservers[i]));
   const trainers = Array.from({ length: numTrainers }, (_, i) => start(`trainer ${i}`, [
     'worker', ...(opts.config ? ['--config', opts.config] : []), '--pservers', endpoints.join(','),
     '--trainer-id', String(i), '--num-trainers', String(numTrainers), modeFlag, '--save-dir', plan ? plan.trainers[i]!.saveDir : opts.saveDir, ...opts.trainArgs,
@@ -98,7 +101,6 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
 
   // A pserver that dies while trainers run ends the job.
   let pserverLost = false;
-  let stopping = false;
   for (const p of pservers) {
     void p.exited.then(({ code, signal }) => {
       if (trainers.every((t) => t.child.exitCode !== null || t.child.signalCode !== null)) return;
@@ -107,13 +109,13 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
       stopAll();
     });
   }
-  // Until trainers survive a lost peer (checkpoints and barrier timeouts), a failed trainer ends the job.
+  // A trainer that fails is reported and the others go on: the pservers drop it from the barrier after their
+  // trainer timeout and deal its tasks to the others. The job fails only when every trainer is lost.
   for (const t of trainers) {
     void t.exited.then(({ code, signal }) => {
-      if (code === 0 || stopping) return;
-      stopping = true;
-      view.log(`oar launch: ${t.label} failed (${t.describe(code, signal)}); stopping the others`);
-      stopAll();
+      if (code === 0 || pserverLost) return;
+      const left = trainers.filter((o) => o.child.exitCode === null && o.child.signalCode === null).length;
+      view.log(`oar launch: ${t.label} lost (${t.describe(code, signal)}); ${left ? `the other ${left} go on without it` : 'no trainer left'}`);
     });
   }
   const results = await Promise.all(trainers.map((t) => t.exited));
@@ -121,12 +123,14 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
   stopAll();
   await Promise.all(pservers.map((p) => p.exited));
   const failed = results.map((r, i) => ({ ...r, i })).filter((r) => r.code !== 0);
-  if (failed.length || pserverLost) {
-    for (const f of failed) log(`oar launch: ${trainers[f.i]!.label} failed (${trainers[f.i]!.describe(f.code, f.signal)})`);
+  for (const f of failed) log(`oar launch: ${trainers[f.i]!.label} failed (${trainers[f.i]!.describe(f.code, f.signal)})`);
+  if (failed.length === numTrainers || pserverLost) {
+    log(`oar launch: the job failed: ${pserverLost ? 'a pserver is gone' : 'every trainer was lost'}`);
     process.exitCode = process.exitCode || 1;
     return;
   }
-  log(`oar launch: all ${numTrainers} trainers finished; metrics in ${metricsFile}${plan ? `; trainer 0 saved the model on ${plan.trainers[0]!.host.name} in ${remoteSaveDir(plan.trainers[0]!)}` : ''}`);
+  const lost = failed.length ? `; ${failed.length} of ${numTrainers} trainers lost (${failed.map((f) => trainers[f.i]!.label).join(', ')}), the others finished the job` : '';
+  log(`oar launch: ${failed.length ? 'done' : `all ${numTrainers} trainers finished`}${lost}; metrics in ${metricsFile}${plan ? `; trainer 0 saved the model on ${plan.trainers[0]!.host.name} in ${remoteSaveDir(plan.trainers[0]!)}` : ''}`);
 }
 
 async function freePorts(n: number): Promise<number[]> {
