@@ -143,6 +143,7 @@ modeOptions(trainingFlags(program.command('launch')))
   .option('--gpus <ids>', 'GPU ids dealt to trainers round-robin (CUDA_VISIBLE_DEVICES), e.g. 0,1', parseGpus)
   .addOption(new Option('--hosts <file>', 'a cluster file (JSON): run on its hosts over ssh, with its pservers, trainers, ports and GPUs (docs/OPERATIONS.md)')
     .conflicts(['pservers', 'trainers', 'basePort', 'gpus']))
+  .option('--trainer-timeout <s>', 'seconds the pservers wait for a silent trainer before the others go on (default 60)', positiveNumber('--trainer-timeout'))
   .action(async (opts: Record<string, unknown>, cmd: Command) => {
     await launchCommand({
       ...(opts.config !== undefined ? { config: opts.config as string } : {}),
@@ -150,6 +151,7 @@ modeOptions(trainingFlags(program.command('launch')))
       ...(opts.basePort !== undefined ? { basePort: opts.basePort as number } : {}),
       ...(opts.gpus !== undefined ? { gpus: opts.gpus as string[] } : {}),
       ...(opts.hosts !== undefined ? { hosts: opts.hosts as string } : {}),
+      ...(opts.trainerTimeout !== undefined ? { trainerTimeout: opts.trainerTimeout as number } : {}),
       saveDir: (opts.saveDir as string | undefined) ?? defaultSaveDir(opts.config as string | undefined),
       trainArgs: givenTrainingArgs(cmd, ['numPasses', 'batchSize', 'backend', 'seed', 'shuffleBuffer']),
     });
