@@ -208,7 +208,8 @@ async function singleProcess(numTrainers: number): Promise<{ topology: Topology;
   const topology = Topology.fromOutputs([setup.cost as never, setup.output]);
   const params = Parameters.create(topology, { seed: 1 });
   const pass0 = [...(shuffle(setup.train as () => Iterable<Sample>, 8192, { seed: 1 })() as Iterable<Sample>)];
-  const perTrainer = Array.from({ length: numTrainers }, (_, i) => [...(batch(shard(() => pass0, i, numTrainers), 20)() as Iterable<Sample[]>)]);
+  // With nobody lost, the master deals trainer i the tasks k ≡ i (mod M), a task being one batch.
+  const perTrainer = Array.from({ length: numTrainers }, (_, i) => [...(batch(shard(() => pass0, i, numTrainers, { chunkSize: 20 }), 20)() as Iterable<Sample[]>)]);
   const union = perTrainer[0]!.map((_, k) => perTrainer.flatMap((batches) => batches[k] ?? []));
   await new SGD({ cost: topology, parameters: params, updateEquation: setup.optimizer }).train({ reader: () => union, numPasses: 1 });
   return { topology, params };
