@@ -9,18 +9,19 @@ describe('parseHostsFile', () => {
     const c = parse({ dir: '/srv/oar', hosts: [{ address: '10.0.0.1', pservers: 2, trainers: 1 }, { address: '10.0.0.2', trainers: 3 }] });
     expect(c.heartbeatSeconds).toBe(15);
     expect(c.hosts).toEqual([
-      { name: '10.0.0.1', address: '10.0.0.1', pserverAddress: '10.0.0.1', ssh: {}, dir: '/srv/oar', node: 'node', pserverPorts: [7164, 7165], trainers: 1, env: {} },
-      { name: '10.0.0.2', address: '10.0.0.2', pserverAddress: '10.0.0.2', ssh: {}, dir: '/srv/oar', node: 'node', pserverPorts: [], trainers: 3, env: {} },
+      { name: '10.0.0.1', address: '10.0.0.1', pserverAddress: '10.0.0.1', ssh: {}, dir: '/srv/oar', node: 'node', pserverPorts: [7164, 7165], trainers: 1, env: {}, pserverArgs: [], trainerArgs: [] },
+      { name: '10.0.0.2', address: '10.0.0.2', pserverAddress: '10.0.0.2', ssh: {}, dir: '/srv/oar', node: 'node', pserverPorts: [], trainers: 3, env: {}, pserverArgs: [], trainerArgs: [] },
     ]);
   });
 
-  it('a host overrides the top level; ssh options and env are merged', () => {
+  it('a host overrides the top level; ssh options and env are merged, extra flags appended', () => {
     const c = parse({
       dir: '/srv/oar', node: '/usr/bin/node', basePort: 9000, saveDir: 'runs/x', heartbeatSeconds: 5,
+      pserverArgs: ['--checkpoint-dir', 'ckpt/{pserver}'], trainerArgs: ['--pserver-timeout', '120'],
       ssh: { user: 'oar', identity: '~/.ssh/oar', options: ['StrictHostKeyChecking=accept-new'] }, env: { A: '1', B: '2' },
       hosts: [{
         name: 'gpu-1', address: 'gpu1.example', pserverAddress: '192.168.0.7', dir: 'oar', pserverPorts: [7000, 7010], trainers: 2,
-        gpus: [0, 1], ssh: { port: 2222 }, env: { B: 'b' }, saveDir: '/data/run',
+        gpus: [0, 1], ssh: { port: 2222 }, env: { B: 'b' }, saveDir: '/data/run', trainerArgs: ['--task-size', '100'],
       }, { address: 'cpu1', basePort: 8000, pservers: 1 }],
     });
     expect(c.heartbeatSeconds).toBe(5);
@@ -28,6 +29,7 @@ describe('parseHostsFile', () => {
       name: 'gpu-1', address: 'gpu1.example', pserverAddress: '192.168.0.7', dir: 'oar', node: '/usr/bin/node', pserverPorts: [7000, 7010], trainers: 2,
       gpus: ['0', '1'], ssh: { user: 'oar', identity: '~/.ssh/oar', options: ['StrictHostKeyChecking=accept-new'], port: 2222 },
       env: { A: '1', B: 'b' }, saveDir: '/data/run',
+      pserverArgs: ['--checkpoint-dir', 'ckpt/{pserver}'], trainerArgs: ['--pserver-timeout', '120', '--task-size', '100'],
     });
     expect(c.hosts[1]).toMatchObject({ pserverPorts: [8000], trainers: 0, saveDir: 'runs/x', dir: '/srv/oar' });
   });
@@ -51,6 +53,7 @@ describe('parseHostsFile', () => {
     ['an ssh option without a value', { ...base, ssh: { options: ['-v'] } }, /ssh\.options must be an array of ssh -o options like "StrictHostKeyChecking=accept-new", got \["-v"\]/],
     ['an ssh port as a string', { ...base, hosts: [{ ...base.hosts[0], ssh: { port: '22' } }] }, /hosts\[0\]\.ssh\.port must be a port 1\.\.65535, got "22"/],
     ['an env value that is a number', { ...base, env: { OMP_NUM_THREADS: 4 } }, /env: each entry must be NAME: "value" with a shell variable name, got "OMP_NUM_THREADS": 4/],
+    ['flags as one string', { ...base, pserverArgs: '--trainer-timeout 30' }, /pserverArgs must be an array of strings \(flags and their values\), got "--trainer-timeout 30"/],
     ['a zero heartbeat', { ...base, heartbeatSeconds: 0 }, /heartbeatSeconds must be a positive number of seconds, got 0/],
   ];
   for (const [what, doc, message] of mistakes) {

@@ -37,6 +37,13 @@ export interface Host {
   saveDir?: string;
   /** Environment variables for this host's processes (ssh passes none of launch's). */
   env: Record<string, string>;
+  /**
+   * More flags for this host's `oar pserver`s and `oar worker`s (the top level's, then the host's), e.g.
+   * `--checkpoint-dir ckpt/{pserver}`; `{pserver}`, `{trainer}` and `{host}` become the pserver index,
+   * trainer id and host name.
+   */
+  pserverArgs: string[];
+  trainerArgs: string[];
 }
 
 export interface ClusterFile {
@@ -51,8 +58,10 @@ export interface ClusterFile {
 /** Paddle's default pserver port (`--port=7164`); pserver i of a host listens on basePort + i unless pserverPorts says. */
 export const DEFAULT_BASE_PORT = 7164;
 
-const TOP_FIELDS = ['hosts', 'heartbeatSeconds', 'ssh', 'dir', 'node', 'basePort', 'saveDir', 'env'];
-const HOST_FIELDS = ['name', 'address', 'pserverAddress', 'ssh', 'dir', 'node', 'pservers', 'pserverPorts', 'basePort', 'trainers', 'gpus', 'saveDir', 'env'];
+const TOP_FIELDS = ['hosts', 'heartbeatSeconds', 'ssh', 'dir', 'node', 'basePort', 'saveDir', 'env', 'pserverArgs', 'trainerArgs'];
+const HOST_FIELDS = [
+  'name', 'address', 'pserverAddress', 'ssh', 'dir', 'node', 'pservers', 'pserverPorts', 'basePort', 'trainers', 'gpus', 'saveDir', 'env', 'pserverArgs', 'trainerArgs',
+];
 const SSH_FIELDS = ['user', 'port', 'identity', 'configFile', 'options'];
 
 type Json = Record<string, unknown>;
@@ -115,6 +124,8 @@ function host(value: unknown, at: string, top: Json, fail: (what: string) => nev
     ...(gpus ? { gpus } : {}),
     ...(field('saveDir') !== undefined ? { saveDir: string(field('saveDir'), path('saveDir'), fail) } : {}),
     env: { ...env(top.env, 'env', fail), ...env(h.env, `${at}.env`, fail) },
+    pserverArgs: [...strings(top.pserverArgs, 'pserverArgs', fail), ...strings(h.pserverArgs, `${at}.pserverArgs`, fail)],
+    trainerArgs: [...strings(top.trainerArgs, 'trainerArgs', fail), ...strings(h.trainerArgs, `${at}.trainerArgs`, fail)],
   };
 }
 
@@ -170,6 +181,12 @@ function gpuList(value: unknown, at: string, fail: (what: string) => never): str
     return fail(`${at} must be a non-empty array of GPU ids like [0, 1], got ${show(value)}`);
   }
   return value.map(String);
+}
+
+function strings(value: unknown, at: string, fail: (what: string) => never): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return fail(`${at} must be an array of strings (flags and their values), got ${show(value)}`);
+  return value as string[];
 }
 
 function string(value: unknown, at: string, fail: (what: string) => never): string {

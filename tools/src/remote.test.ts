@@ -5,6 +5,7 @@ import { planHosts, remoteSaveDir, shellQuote, sshArgs } from './remote.js';
 
 const cluster = parseHostsFile(JSON.stringify({
   dir: '/srv/oar', ssh: { user: 'oar', options: ['UserKnownHostsFile=/k', 'ServerAliveInterval=60'] },
+  pserverArgs: ['--checkpoint-dir', '/ckpt/{host}/pserver-{pserver}'], trainerArgs: ['--note={trainer}@{host}', '{pserver}'],
   hosts: [
     { name: 'a', address: 'h1', pservers: 2, trainers: 1, gpus: [3], env: { X: 'y z' } },
     { name: 'b', address: 'h2', pserverAddress: '10.1.0.2', pserverPorts: [9000], trainers: 3, gpus: [0, 1], ssh: { port: 2222, identity: '/id' }, saveDir: '/data/b' },
@@ -20,6 +21,8 @@ describe('planHosts', () => {
       ['trainer 0@a', '3', 'runs/spam/a'], ['trainer 1@b', '0', '/data/b'], ['trainer 2@b', '1', '/data/b'], ['trainer 3@b', '0', '/data/b'],
     ]);
     expect(plan.trainers[0]!.env.X).toBe('y z');
+    expect(plan.pservers.map((p) => p.args[1])).toEqual(['/ckpt/a/pserver-0', '/ckpt/a/pserver-1', '/ckpt/b/pserver-2']);
+    expect(plan.trainers[3]!.args).toEqual(['--note=3@b', '{pserver}']);
     expect(remoteSaveDir(plan.trainers[0]!)).toBe('/srv/oar/runs/spam/a');
     expect(remoteSaveDir(plan.trainers[1]!)).toBe('/data/b');
   });

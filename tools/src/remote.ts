@@ -15,6 +15,8 @@ export interface RemoteSlot {
   env: Record<string, string>;
   /** A trainer's --save-dir on its host. */
   saveDir: string;
+  /** The cluster file's pserverArgs or trainerArgs for it, placeholders filled in. */
+  args: string[];
 }
 
 export interface HostsPlan {
@@ -31,13 +33,16 @@ export function planHosts(cluster: ClusterFile, saveDir: string): HostsPlan {
   const plan: HostsPlan = { endpoints: [], pservers: [], trainers: [] };
   for (const host of cluster.hosts) {
     const hostSaveDir = host.saveDir ?? posix.join(saveDir, host.name);
+    const fill = (args: string[], vars: Record<string, number>) => args.map((a) => a.replace(/\{(pserver|trainer|host)\}/g, (m, v: string) => (v === 'host' ? host.name : vars[v] !== undefined ? String(vars[v]) : m)));
     for (const port of host.pserverPorts) {
-      plan.pservers.push({ label: `pserver ${plan.pservers.length}@${host.name}`, host, port, env: { ...host.env, CUDA_VISIBLE_DEVICES: '' }, saveDir: hostSaveDir });
+      const i = plan.pservers.length;
+      plan.pservers.push({ label: `pserver ${i}@${host.name}`, host, port, env: { ...host.env, CUDA_VISIBLE_DEVICES: '' }, saveDir: hostSaveDir, args: fill(host.pserverArgs, { pserver: i }) });
       plan.endpoints.push(`tcp://${host.pserverAddress}:${port}`);
     }
     for (let k = 0; k < host.trainers; k++) {
       const gpu: Record<string, string> = host.gpus ? { CUDA_VISIBLE_DEVICES: host.gpus[k % host.gpus.length]! } : {};
-      plan.trainers.push({ label: `trainer ${plan.trainers.length}@${host.name}`, host, env: { ...host.env, ...gpu }, saveDir: hostSaveDir });
+      const i = plan.trainers.length;
+      plan.trainers.push({ label: `trainer ${i}@${host.name}`, host, env: { ...host.env, ...gpu }, saveDir: hostSaveDir, args: fill(host.trainerArgs, { trainer: i }) });
     }
   }
   return plan;
