@@ -91,10 +91,11 @@ export async function launchCommand(opts: LaunchOptions): Promise<void> {
 
   const modeFlag = opts.mode === 'async' ? '--async' : '--sync';
   const timeout = opts.trainerTimeout ? ['--trainer-timeout', String(opts.trainerTimeout)] : [];
-  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(numTrainers), modeFlag, ...timeout], { CUDA_VISIBLE_DEVICES: '' }, plan?.pservers[i]));
+  const pservers = ports.map((port, i) => start(`pserver ${i}`, ['pserver', '--port', String(port), '--num-trainers', String(numTrainers), modeFlag, ...timeout, ...(plan?.pservers[i]!.args ?? [])], { CUDA_VISIBLE_DEVICES: '' }, plan?.pservers[i]));
   const trainers = Array.from({ length: numTrainers }, (_, i) => start(`trainer ${i}`, [
     'worker', ...(opts.config ? ['--config', opts.config] : []), '--pservers', endpoints.join(','),
     '--trainer-id', String(i), '--num-trainers', String(numTrainers), modeFlag, '--save-dir', plan ? plan.trainers[i]!.saveDir : opts.saveDir, ...opts.trainArgs,
+    ...(plan?.trainers[i]!.args ?? []),
   ], opts.gpus ? { CUDA_VISIBLE_DEVICES: opts.gpus[i % opts.gpus.length]! } : {}, plan?.trainers[i], i));
   log(`oar launch: ${ports.length} pserver(s) at ${endpoints.join(', ')}; ${numTrainers} trainer(s) (${opts.mode} SGD)${opts.gpus ? `, GPUs ${opts.gpus.join(',')}` : ''}${cluster ? ` on ${cluster.hosts.map((h) => `${h.name} (${h.pserverPorts.length}+${h.trainers})`).join(', ')} over ssh` : ''}`);
   view.start();
