@@ -131,6 +131,12 @@ export class ParameterServer {
     this.#idle = new Array<boolean>(this.numTrainers).fill(false);
     this.#timer = setInterval(() => this.#tick(), Math.max(50, Math.min(1000, this.trainerTimeoutMs / 4)));
     this.#timer.unref();
+    if (options.curve) {
+      // A client that does not talk CURVE (or fails its handshake) never reaches the ZAP handler: log it here.
+      const failed = (e: { address: string; error: Error }) => this.#logLimited(`refused a connection from ${e.address}: CURVE handshake failed (${e.error.message})`);
+      socket.events.on('handshake:error:protocol', failed);
+      socket.events.on('handshake:error:other', failed);
+    }
     this.closed = this.#serve();
   }
 
@@ -262,7 +268,7 @@ export class ParameterServer {
     } catch (e) {
       const error = e as Error;
       this.#stats.errors++;
-      this.#logReject(error.message);
+      this.#logLimited(`rejected a message: ${error.message}`);
       this.#reply(identity, { v: PROTOCOL_VERSION, id, ok: false, inc: this.incarnation, error: `${error.name}: ${error.message}` }, []);
     }
   }
@@ -274,18 +280,21 @@ export class ParameterServer {
     void this.#outbox.send([identity, head, ...frames]).catch(() => {});
   }
 
-  /** A log line per refused message, at most 20 per 10 s (a flood of garbage must not flood the log). */
-  #logReject(message: string): void {
+  /** A log line per refused message or connection, at most 20 per 10 s (a flood of garbage must not flood the log). */
+  #logLimited(message: string): void {
     const now = Date.now();
     if (now - this.#rejects.windowStart > 10_000) {
-      if (this.#rejects.suppressed) this.#log(`pserver: ... and ${this.#rejects.suppressed} more rejected messages`);
+      if (this.#rejects.suppressed) this.#log(`pserver: ... and ${this.#rejects.suppressed} more refused messages or connections`);
       Object.assign(this.#rejects, { windowStart: now, logged: 0, suppressed: 0 });
     }
-    if (this.#rejects.logged++ < 20) this.#log(`pserver: rejected a message: ${message}`);
+    if (this.#rejects.logged++ < 20) this.#log(`pserver: ${message}`);
     else this.#rejects.suppressed++;
   }
 
   #dispatch(request: Request, data: Frames, answer: Answer): void {
+    if (data.length > 0 && request.op !== 'init' && request.op !== 'push' && request.op !== 'pull') {
+      throw new ProtocolError(`${request.op}: expected no tensor frames, got ${data.length}`);
+    }
     switch (request.op) {
       case 'hello':
         return this.#hello(request, answer);
@@ -341,17 +350,17 @@ export class ParameterServer {
   #pushSync(request: PushRequest, data: Frames, answer: Answer): void {
     const shard = this.#ready('push');
     const gradients = shard.readGradients(request.tables, data);
-    this.#stats.pushes++;
     const t = request.trainer;
+    if (request.step > this.#step && !this.#restored) {
+      throw new ProtocolError(`push: trainer ${t} sent gradients of step ${request.step}, but this pserver is at step ${this.#step}`);
+    }
+    this.#stats.pushes++;
     if (request.step < this.#step) {
       // A resend of a step already applied, or a trainer dropped from that step: not applied now.
       this.#stats.stale++;
       return answer({ step: this.#step, stale: true, taskDone: this.#doneBy(request, t) });
     }
-    if (request.step > this.#step) {
-      if (!this.#restored) throw new ProtocolError(`push: trainer ${t} sent gradients of step ${request.step}, but this pserver is at step ${this.#step}`);
-      this.#catchUp(request.step);
-    }
+    if (request.step > this.#step) this.#catchUp(request.step);
     if (this.#pushed.has(t)) {
       this.#stats.duplicates++;
       return answer({ step: this.#step, duplicate: true, taskDone: this.#doneBy(request, t) });
