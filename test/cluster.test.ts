@@ -72,7 +72,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * reads the shard i of M in chunks of a batch.
  */
 async function singleProcess(options: Record<string, unknown>, numTrainers: number): Promise<{ topology: Topology; params: Parameters }> {
-  const o = { rows: 200, samples: 240, optimizer: 'sgd', ...options };
+  const o = { rows: 200, samples: 240, testSamples: 60, optimizer: 'sgd', ...options };
   const setup = await clusterConfig.build(o, { batchSize: 20, seed: 1 });
   const topology = Topology.fromOutputs([setup.cost as never, setup.output]);
   const params = Parameters.create(topology, { seed: 1 });
