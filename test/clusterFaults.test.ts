@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,33 @@ describe('a pserver killed with SIGKILL and restarted with its --checkpoint-dir'
     expect(disturbed.batches).toBeGreaterThanOrEqual(200);
     expect(undisturbed.error).toBeLessThan(0.15);
     expect(Math.abs(disturbed.error - undisturbed.error), `test error ${disturbed.error} vs ${undisturbed.error} undisturbed`).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('a damaged newest checkpoint', () => {
+  it('is set aside at restart: the pserver resumes from the one before and the job finishes', async () => {
+    const port = await freePort();
+    const dir = join(work, 'damaged', 'pserver-0');
+    const pserver = () => oar('pserver', '--port', String(port), '--num-trainers', '1', '--checkpoint-dir', dir, '--checkpoint-every-steps', '4');
+    const first = pserver();
+    const save = join(work, 'damaged', 'run');
+    const metrics = join(save, 'metrics.jsonl');
+    const worker = oar('worker', '--config', config, '--pservers', `127.0.0.1:${port}`, '--trainer-id', '0', '--num-trainers', '1', '--backend', 'cpu',
+      '--save-dir', save, '--samples', '1200', '--num-passes', '2');
+    await waitFor(() => batchLines(metrics).length >= 30, '30 batches trained');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const files = readdirSync(dir).filter((n) => n.endsWith('.oarckpt')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const newest = join(dir, files.at(-1)!);
+    truncateSync(newest, statSync(newest).size - 100);
+    const second = pserver();
+    expect(await exitCode(worker), worker.output()).toBe(0);
+    const log = second.output();
+    expect(log).toMatch(new RegExp(`skipping checkpoint .*${files.at(-1)!.replace('.', '\\.')}: checkpoint checksum \\(SHA-256\\) does not match its contents \\(truncated or damaged\\); renamed to .*\\.corrupt`));
+    expect(log).toMatch(new RegExp(`resumed from .*${files.at(-2)!.replace('.', '\\.')}: step \\d+`));
+    expect(readdirSync(dir).filter((n) => n.endsWith('.corrupt'))).toEqual([`${files.at(-1)}.corrupt`]);
+    expect(metricsOf(metrics).filter((m) => m.event === 'test')).toHaveLength(2);
   });
 });
 
