@@ -187,6 +187,13 @@ describe('bad cluster configurations are clear errors at start', () => {
     expect(w.output()).toMatch(/started for 3 trainers, but trainer 0 was started with --num-trainers 2/);
   });
 
+  it('a sync trainer against async pservers', async () => {
+    const { endpoints } = await pservers(1, 1, '--async');
+    const w = oar('worker', '--config', config, '--pservers', endpoints.join(','), '--trainer-id', '0', '--num-trainers', '1', '--backend', 'cpu');
+    expect(await exitCode(w)).toBe(2);
+    expect(w.output()).toMatch(/the pservers run async SGD, this trainer was started for sync \(--sync \/ --async must match\)/);
+  });
+
   it('a trainer whose topology differs from the one the pservers hold', async () => {
     const { endpoints } = await pservers(1, 2);
     const args = ['--config', config, '--pservers', endpoints.join(','), '--num-trainers', '2', '--backend', 'cpu', '--save-dir', join(work, 'differs')];

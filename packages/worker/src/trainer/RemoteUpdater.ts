@@ -5,6 +5,7 @@ import {
   type SyncMode,
 } from '@oar/pserver';
 import type { Gradients } from '../executor/Network.js';
+import { ConfigError } from '../errors.js';
 import type { Parameters } from '../Parameters.js';
 import { parameterAttributes, type StepInfo, type Updater } from './Updater.js';
 
@@ -91,7 +92,7 @@ export class RemoteUpdater implements Updater {
     const stats: ServerStats[] = await this.client.hello(this.modelHash);
     const modes = new Set(stats.map((s) => s.mode));
     if (modes.size !== 1 || !modes.has(this.mode)) {
-      throw new Error(`the pservers run ${[...modes].join(' and ')} SGD, this trainer was started for ${this.mode}`);
+      throw new ConfigError(`the pservers run ${[...modes].join(' and ')} SGD, this trainer was started for ${this.mode} (--sync / --async must match)`);
     }
     if (this.client.trainerId === 0 && !stats.every((s) => s.initialized)) {
       await this.client.init(this.modelHash, this.#optimizer, (name) => params.get(name));
