@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,41 +7,15 @@ import { Topology } from '@oar/layers';
 import { ParameterClient, type ServerStats } from '@oar/pserver';
 import { initBackend, loadParameters, Parameters, SGD } from '@oar/worker';
 import clusterConfig, { type Sample } from './fixtures/cluster/config.js';
+import { exitCode, freePort, processes, waitFor, type Proc } from './fixtures/cluster/processes.js';
 
 // The cluster trainer as users run it: `oar pserver`, `oar worker` and `oar launch` as separate processes
 // talking ZeroMQ over tcp://127.0.0.1, on the cpu backend; results compared with one process.
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'tools', 'src', 'cli.ts');
 const config = join(root, 'test', 'fixtures', 'cluster', 'config.ts');
 const work = mkdtempSync(join(tmpdir(), 'oar-cluster-'));
-const tsx = import.meta.resolve('tsx');
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Proc[] = [];
-
-/** `oar ARGS` as one process (the CLI run directly, so a kill reaches the process that does the work). */
-function oar(...args: string[]): Proc {
-  const child = spawn(process.execPath, ['--conditions=@oar/source', '--import', tsx, cli, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const proc = { child, output: () => text, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
-  running.push(proc);
-  return proc;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const { oar, killAll } = processes(work);
 
 async function pservers(n: number, numTrainers: number, ...flags: string[]): Promise<{ endpoints: string[]; procs: Proc[] }> {
   const ports = await Promise.all(Array.from({ length: n }, freePort));
@@ -51,19 +23,10 @@ async function pservers(n: number, numTrainers: number, ...flags: string[]): Pro
   return { endpoints: ports.map((p) => `tcp://127.0.0.1:${p}`), procs };
 }
 
-async function exitCode(proc: Proc, ms = 240_000): Promise<number | null> {
-  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms));
-  const code = await Promise.race([proc.exited, timer]);
-  if (code === 'timeout') throw new Error(`process did not exit within ${ms / 1000} s; output:\n${proc.output()}`);
-  return code;
-}
-
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: () => {} });
 });
-afterEach(() => {
-  for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-});
+afterEach(killAll);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
@@ -171,8 +134,8 @@ describe('bad cluster configurations are clear errors at start', () => {
   });
 
   it('a port in use', async () => {
-    const { endpoints } = await pservers(1, 1);
-    await waitFor(() => running[0]!.output().includes('listening'));
+    const { endpoints, procs } = await pservers(1, 1);
+    await waitFor(() => procs[0]!.output().includes('listening'), 'the pserver listening');
     const port = endpoints[0]!.split(':').at(-1)!;
     const second = oar('pserver', '--port', port, '--num-trainers', '1');
     expect(await exitCode(second)).toBe(2);
@@ -198,17 +161,9 @@ describe('bad cluster configurations are clear errors at start', () => {
     const { endpoints } = await pservers(1, 2);
     const args = ['--config', config, '--pservers', endpoints.join(','), '--num-trainers', '2', '--backend', 'cpu', '--save-dir', join(work, 'differs')];
     const first = oar('worker', ...args, '--trainer-id', '0');
-    await waitFor(() => first.output().includes('sent the initial parameters'));
+    await waitFor(() => first.output().includes('sent the initial parameters'), 'trainer 0 sending the initial parameters');
     const other = oar('worker', ...args, '--trainer-id', '1', '--rows', '300');
     expect(await exitCode(other)).toBe(2);
     expect(other.output()).toMatch(/trainer 1 trains a different model/);
   });
 });
-
-async function waitFor(condition: () => boolean, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,57 +8,17 @@ import { batch, shard, shuffle } from '@oar/data';
 import { Topology } from '@oar/layers';
 import { initBackend, loadParameters, Parameters, SGD } from '@oar/worker';
 import clusterConfig, { type Sample } from './fixtures/cluster/config.js';
+import { exitCode, freePort, processes, waitFor, type Proc } from './fixtures/cluster/processes.js';
 
 // `oar launch --hosts FILE` for real over ssh. The test runs two sshd's of its own on 127.0.0.1 — hosts
 // "a" and "b" — as the current user, with a temporary host key and authorized_keys and its own
 // sshd_config (nothing of the system's ssh set-up is used or changed). Both hosts run this checkout.
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'tools', 'src', 'cli.ts');
 const config = join(root, 'test', 'fixtures', 'cluster', 'config.ts');
 const work = mkdtempSync(join(tmpdir(), 'oar-hosts-'));
-const tsx = import.meta.resolve('tsx');
 const sshd = '/usr/sbin/sshd';
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Proc[] = [];
-
-function oar(...args: string[]): Proc {
-  const child = spawn(process.execPath, ['--conditions=@oar/source', '--import', tsx, cli, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const proc = { child, output: () => text, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
-  running.push(proc);
-  return proc;
-}
-
-async function exitCode(proc: Proc, ms = 240_000): Promise<number | null> {
-  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms));
-  const code = await Promise.race([proc.exited, timer]);
-  if (code === 'timeout') throw new Error(`process did not exit within ${ms / 1000} s; output:\n${proc.output()}`);
-  return code;
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`${what}: not so after ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const { oar, track, killAll } = processes(work);
 
 // ---- the two "hosts": an sshd each ------------------------------------------------------------------
 
@@ -102,9 +61,7 @@ beforeAll(async () => {
   writeFileSync(join(keys, 'known_hosts'), Object.values(sshds).map((s) => `[127.0.0.1]:${s.port} ${hostKey}\n`).join(''));
   await initBackend({ backend: 'cpu', log: () => {} });
 });
-afterEach(() => {
-  for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-});
+afterEach(killAll);
 afterAll(() => {
   for (const s of Object.values(sshds)) {
     for (const pid of descendants(s.child.pid!)) signal(pid, 'SIGKILL');
@@ -222,12 +179,7 @@ async function singleProcess(numTrainers: number): Promise<{ topology: Topology;
 /** The guard as ssh runs it on a host (here without ssh): its stdin stands for the connection from launch. */
 function guard(...args: string[]): Proc & { stdin: NodeJS.WritableStream } {
   const child = spawn(process.execPath, ['--conditions=@oar/source', '--import', 'tsx', 'tools/src/remoteGuard.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const proc = { child, stdin: child.stdin!, output: () => text, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
-  running.push(proc);
-  return proc;
+  return { ...track(child), stdin: child.stdin! };
 }
 
 describe('the remote guard', () => {
