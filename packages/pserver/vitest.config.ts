@@ -3,5 +3,6 @@ import { oarSourceAliases } from '../../vitest.shared.js';
 
 export default defineConfig({
   resolve: { alias: oarSourceAliases },
-  test: { name: 'pserver', include: ['src/**/*.test.ts'] },
+  // Real sockets and timers (checkpoints, trainer timeouts): guard against a loaded machine, not vitest's 5 s.
+  test: { name: 'pserver', include: ['src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
 });
