@@ -98,6 +98,8 @@ export class ParameterServer {
   readonly #idle: boolean[];
   /** Sync: trainers that pushed the current step. */
   readonly #pushed = new Set<number>();
+  /** Sync: trainers that went idle after pushing the current step (pass of the idle request): idle from the next step. */
+  readonly #idleNext = new Map<number, number>();
   /** Async: the last (session, seq) applied per trainer. */
   readonly #seqs = new Map<number, { session: string; seq: number }>();
   /** Trainers done with pass #passesDone, and their parked finishPass answers. */
@@ -404,6 +406,7 @@ export class ParameterServer {
     this.#log(`pserver: trainers are at step ${step}, this pserver resumed at step ${this.#resumedFrom}: ${step - this.#resumedFrom} step(s) lost, catching up at step ${step}`);
     this.#step = step;
     this.#pushed.clear();
+    this.#applyIdleNext();
     this.#shard!.discardStep();
     this.#release();
   }
@@ -419,6 +422,7 @@ export class ParameterServer {
     this.#samplesProcessed += samples;
     this.#step++;
     this.#pushed.clear();
+    this.#applyIdleNext();
     this.#restored = false;
     this.#afterStep();
   }
@@ -471,6 +475,7 @@ export class ParameterServer {
     const who = [...this.#finished.keys()].sort((a, b) => a - b);
     this.#finished.clear();
     this.#idle.fill(false);
+    this.#idleNext.clear();
     this.#passRestored = false;
     const tasks = this.#master?.passOver ? `; ${this.#master.doneCount} tasks trained, each once` : '';
     this.#log(`pserver: pass ${this.#passesDone} done at step ${this.#step} by trainer(s) ${who.join(', ')}${tasks}`);
@@ -505,9 +510,19 @@ export class ParameterServer {
 
   #idleRequest(request: IdleRequest, answer: Answer): void {
     this.#ready('idle');
-    if (request.pass >= this.#passesDone && !this.#pushed.has(request.trainer)) this.#idle[request.trainer] = true;
+    const t = request.trainer;
+    if (request.pass >= this.#passesDone) {
+      // A trainer that already pushed this step is counted in it, and leaves the barrier from the next one.
+      if (this.#pushed.has(t)) this.#idleNext.set(t, request.pass);
+      else this.#idle[t] = true;
+    }
     answer({ step: this.#step });
     this.#maybeFinishStep();
+  }
+
+  #applyIdleNext(): void {
+    for (const [t, pass] of this.#idleNext) if (pass >= this.#passesDone) this.#idle[t] = true;
+    this.#idleNext.clear();
   }
 
   /** Master: marks the task a push completes; true if this push is the one that completed it. */
@@ -546,6 +561,7 @@ export class ParameterServer {
   #drop(t: number, now: number): void {
     this.#active[t] = false;
     this.#idle[t] = false;
+    this.#idleNext.delete(t);
     this.#stats.dropped++;
     const left = this.#activeList();
     this.#log(`pserver: trainer ${t} dropped: silent for ${((now - this.#lastSeen[t]!) / 1000).toFixed(1)} s (--trainer-timeout ${this.trainerTimeoutMs / 1000}); ${left.length ? `going on with trainer(s) ${left.join(', ')}` : 'no trainer left'}`);

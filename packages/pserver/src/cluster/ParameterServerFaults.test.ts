@@ -233,4 +233,20 @@ describe('the master (pserver 0) deals tasks', () => {
     expect(await values(a, 1)).toEqual(new Array(6).fill(-1));
     expect(await waiting).toBe(-1);
   });
+
+  it('a trainer that goes idle after pushing a step is counted in that step and leaves the barrier from the next', async () => {
+    const ps = await server({ numTrainers: 2 });
+    const [a, b] = [client([ps.endpoint], 0, 2), client([ps.endpoint], 1, 2)];
+    await a.hello('m');
+    await b.hello('m');
+    await a.init('m', { type: 'sgd', learningRate: 1 }, init);
+    await b.push({ step: 0, pass: 0, samples: 1, dense: ones(3), tables: noRows });
+    await b.idle(0);
+    await a.push({ step: 0, pass: 0, samples: 1, dense: ones(1), tables: noRows });
+    // Step 0 is the mean of both pushes; step 1 is trainer 0's alone (before the fix it waited for trainer 1).
+    expect(await values(a, 1)).toEqual(new Array(6).fill(-2));
+    await a.push({ step: 1, pass: 0, samples: 1, dense: ones(1), tables: noRows });
+    expect(await values(a, 2)).toEqual(new Array(6).fill(-3));
+    expect(ps.stats()).toMatchObject({ step: 2 });
+  });
 });
