@@ -157,7 +157,11 @@ async function job(name: string, hosts: Record<string, HostPlan>, more: Record<s
   return { dir, file, mark, save: join(dir, 'launch') };
 }
 
-const readJsonLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+/** The complete lines of a JSON-lines file, which may be empty or end in a line still being written. */
+const readJsonLines = (file: string) => {
+  const text = readFileSync(file, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+};
 
 type BuildOptions = typeof clusterConfig.build extends (o: infer O, ...rest: never[]) => unknown ? O : never;
 
@@ -272,7 +276,7 @@ describe('oar launch --hosts over ssh', () => {
 
   it('a silent cut (host b\'s ssh sessions frozen): the guard on b stops trainer 1 when the heartbeat stops, and launch reports it lost', async () => {
     const j = await job('silent', { a: { pservers: 1, trainers: 1 }, b: { trainers: 1 } }, { heartbeatSeconds: 3 });
-    const launch = oar('launch', '--hosts', j.file, '--config', config, '--backend', 'cpu', '--save-dir', j.save, '--samples', '20000', '--trainer-timeout', '2');
+    const launch = oar('launch', '--hosts', j.file, '--config', config, '--backend', 'cpu', '--save-dir', j.save, '--samples', '200000', '--trainer-timeout', '2');
     const metrics = join(j.save, 'metrics.jsonl');
     await waitFor(() => existsSync(metrics) && readJsonLines(metrics).some((m) => m.trainer === 1 && m.batch !== undefined), 'trainer 1@b under way');
     const frozen = sessions('b');
@@ -285,7 +289,8 @@ describe('oar launch --hosts over ssh', () => {
     } finally {
       for (const pid of frozen) signal(pid, 'SIGKILL');
     }
-    // Trainer 0 would finish the 20000 samples alone; stop the job as a user would.
+    // Trainer 0 would go on alone through the 200000 samples (more than trainer 1 can train before its guard's
+    // watchdog fires, even on a loaded machine); stop the job as a user would.
     launch.child.kill('SIGTERM');
     await exitCode(launch);
     await waitFor(() => processesWith(j.mark('a')).length + processesWith(j.mark('b')).length === 0, 'no process of the job left');
@@ -293,7 +298,7 @@ describe('oar launch --hosts over ssh', () => {
 
   it('launch killed with SIGKILL: every process it started on the hosts ends (ssh sees its input close)', async () => {
     const j = await job('killed', { a: { pservers: 1, trainers: 1 }, b: { pservers: 1, trainers: 1 } }, { heartbeatSeconds: 300 });
-    const launch = oar('launch', '--hosts', j.file, '--config', config, '--backend', 'cpu', '--save-dir', j.save, '--samples', '20000');
+    const launch = oar('launch', '--hosts', j.file, '--config', config, '--backend', 'cpu', '--save-dir', j.save, '--samples', '200000');
     const metrics = join(j.save, 'metrics.jsonl');
     await waitFor(() => existsSync(metrics) && readJsonLines(metrics).some((m) => m.trainer === 1 && m.batch !== undefined), 'training under way');
     expect(processesWith(j.mark('b')).length).toBeGreaterThan(0);
