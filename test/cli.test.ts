@@ -63,6 +63,28 @@ describe('oar train', () => {
     expect(r.stderr).toContain(`test cost ${logged.cost.toFixed(4)}, classification_error ${logged.metrics.classification_error.toFixed(4)}`);
   });
 
+  it('oar average writes a pass folder whose parameters are the mean of the passes given, which infer reads', () => {
+    const out = join(work, 'averaged');
+    const passes = ['pass-00000', 'pass-00001', 'pass-00002'].map((p) => join(save, p));
+    const r = run('average', ...passes, '--out', out);
+    expect(r.stderr).toMatch(/averaged passes 0, 1, 2 of .*config\.ts into .*pass-00002/);
+    expect(r.code).toBe(0);
+    const averaged = join(out, 'pass-00002');
+    expect(JSON.parse(readFileSync(join(averaged, 'meta.json'), 'utf8'))).toMatchObject({ pass: 2, averagedFrom: [0, 1, 2], options: { hidden: 6 } });
+    // Paddle's parameter file: a 16-byte header, then float32 values.
+    const floats = (file: string) => new Float32Array(new Uint8Array(readFileSync(file)).slice(16).buffer);
+    const names = readdirSync(join(averaged, 'params'));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const inputs = passes.map((p) => floats(join(p, 'params', name)));
+      const mean = floats(join(averaged, 'params', name));
+      expect(mean.length).toBe(inputs[0]!.length);
+      mean.forEach((v, i) => expect(v).toBeCloseTo((inputs[0]![i]! + inputs[1]![i]! + inputs[2]![i]!) / 3, 6));
+    }
+    const input = join(work, 'points.txt');
+    expect(run('infer', '--model', out, '--input', input, '--backend', 'cpu').code).toBe(0);
+  });
+
   it.each([
     [['train', '--config', 'nope.ts'], /oar: --config: no such file nope\.ts/],
     [['train', '--config', config, '--num-passes', '0'], /--num-passes must be a positive integer, got "0"/],
@@ -72,6 +94,8 @@ describe('oar train', () => {
     [['train', '--config', config, '--save-dir', join(work, 'empty'), '--resume'], /--resume: .*empty has no pass-NNNNN folder to resume from/],
     [['train', '--config', config, '--save-dir', join(work, 'run'), '--resume', '--hidden', '9'], /--resume: the model in .*pass-00002 differs from what .* builds now; use another --save-dir/],
     [['infer', '--model', work, '--input', 'x.txt'], /--model: .* is neither a pass folder \(with meta\.json\) nor a save dir/],
+    [['average', join(work, 'run', 'pass-00000'), '--out', join(work, 'avg-one')], /oar average needs at least two pass folders, got 1/],
+    [['average', join(work, 'run', 'pass-00000'), work, '--out', join(work, 'avg-bad')], /oar average: .* is not a pass folder \(no meta\.json\)/],
   ])('%j fails clearly', (args, message) => {
     const r = run(...(args as string[]));
     expect(r.code).not.toBe(0);

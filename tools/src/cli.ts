@@ -3,6 +3,7 @@ import { readKeyPair, readPublicKey, type SyncMode } from '@oar/pserver';
 import { backendNames, type BackendName } from '@oar/worker';
 import { generateCommand } from './generateCommand.js';
 import { inferCommand } from './inferCommand.js';
+import { averageCommand } from './averageCommand.js';
 import { evaluateCommand } from './evaluateCommand.js';
 import { exitWithParent } from './exitWithParent.js';
 import { exportPaddleCommand } from './exportPaddleCommand.js';
@@ -182,6 +183,15 @@ program
   .allowExcessArguments(true)
   .action(async (opts: { model: string; backend?: BackendName }, cmd: Command) => {
     await evaluateCommand(opts, cmd.args);
+  });
+
+program
+  .command('average')
+  .description('average the parameters of several pass folders of one run into OUT/pass-NNNNN (checkpoint averaging)')
+  .argument('<pass...>', 'pass folders (DIR/pass-NNNNN) of one run, e.g. DIR/pass-000{20..27}')
+  .requiredOption('--out <dir>', 'save dir for the averaged pass folder')
+  .action(async (passes: string[], opts: { out: string }) => {
+    await averageCommand(passes, opts);
   });
 
 program

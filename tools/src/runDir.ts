@@ -14,6 +14,8 @@ export interface PassMeta {
   output: string;
   seed: number;
   batchSize: number;
+  /** Set by `oar average`: the passes whose parameters this folder's are the mean of. */
+  averagedFrom?: number[];
 }
 
 export const passName = (pass: number) => `pass-${String(pass).padStart(5, '0')}`;
@@ -23,7 +25,7 @@ export const passName = (pass: number) => `pass-${String(pass).padStart(5, '0')}
  * (the config's dictionaries) and `optimizer/` (for --resume). Written to a temporary folder, then renamed.
  */
 export async function savePass(
-  dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: Updater, state: unknown, generator?: Topology,
+  dir: string, meta: PassMeta, topology: Topology, params: Parameters, updater: Pick<Updater, 'saveState'>, state: unknown, generator?: Topology,
 ): Promise<string> {
   const final = join(dir, passName(meta.pass));
   const tmp = `${final}.tmp`;
