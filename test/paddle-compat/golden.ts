@@ -7,6 +7,7 @@ import simpleRnnLayers from './configs/simple_rnn_layers.js';
 import testGrumemoryLayer from './configs/test_grumemory_layer.js';
 import testRnnGroup from './configs/test_rnn_group.js';
 import testSeqConcat from './configs/test_seq_concat.js';
+import utilLayers from './configs/util_layers.js';
 
 /** Paddle's golden dumps (a copy of ../shared/paddle-golden kept with the layers package). */
 export const GOLDEN_DIR = new URL('../../packages/layers/fixtures/paddle-golden/', import.meta.url);
@@ -26,6 +27,7 @@ export const CONFIGS: Record<string, () => Topology> = {
   test_grumemory_layer: testGrumemoryLayer,
   test_rnn_group: testRnnGroup,
   test_seq_concat: testSeqConcat,
+  util_layers: utilLayers,
 };
 
 /**
@@ -40,5 +42,4 @@ export const UNSUPPORTED: Record<string, RegExp> = {
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
   test_fc: /layer "__trans_layer_0__" has type "trans", which Oar does not support/,
   test_sequence_pooling: /layer "__seq_pooling_6__" \(max\) uses output_max_index \(the index of each maximum instead of its value\), which Oar does not support/,
-  util_layers: /layer "__concat_1__" has type "concat2", which Oar does not support/,
 };

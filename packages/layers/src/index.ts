@@ -2,7 +2,7 @@ export { layer } from './layer.js';
 export { data, dataType, type DataArgs, type DataType } from './layers/data.js';
 export { fc, type FcArgs } from './layers/fc.js';
 export { embedding, mixed, mixedLayer, type EmbeddingArgs, type MixedArgs } from './layers/mixed.js';
-export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs } from './layers/combine.js';
+export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs, type ConcatArgs } from './layers/combine.js';
 export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';
 export { batchNorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgConvArgs, type ImgPoolArgs } from './layers/image.js';
 export { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';

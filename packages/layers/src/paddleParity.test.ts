@@ -62,10 +62,11 @@ describe('parity with Paddle golden dumps', () => {
     expectParity('test_seq_concat', [layer.seqConcat({ a, b })]);
   });
 
-  it('util_layers: addto and concat', () => {
+  it('util_layers: addto, concat of layers and concat of projections (concat2)', () => {
     const a = layer.data({ name: 'a', type: dataType.denseVector(10) });
     const b = layer.data({ name: 'b', type: dataType.denseVector(10) });
-    expectParity('util_layers', [layer.addto({ input: [a, b] }), layer.concat({ input: [a, b] })]);
+    const projected = layer.concat({ input: [layer.identityProjection({ input: a }), layer.identityProjection({ input: b })] });
+    expectParity('util_layers', [layer.addto({ input: [a, b] }), layer.concat({ input: [a, b] }), projected]);
   });
 
   it('img_layers: conv, batch norm and pool with their parameter shapes and initialisation', () => {

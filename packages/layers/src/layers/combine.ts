@@ -2,9 +2,11 @@ import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
 import { asBiasAttr, asLayerAttr, type BiasAttr, type LayerAttr } from '../attrs.js';
 import { inRange, knownKeys, optionalName } from '../check.js';
-import { ConfigError } from '../errors.js';
+import type { LayerInputConfig } from '../config.js';
+import { ConfigError, show } from '../errors.js';
 import { asLayer, asLayers, denseInput, maxSeqLevel, sameSize, sequenceInput } from '../inputs.js';
 import { LayerOutput } from '../LayerOutput.js';
+import type { Projection } from '../projections.js';
 
 export interface AddtoArgs {
   input: LayerOutput | LayerOutput[];
@@ -61,15 +63,38 @@ export function dropout(args: { input: LayerOutput; dropoutRate: number; name?: 
   });
 }
 
+export interface ConcatArgs {
+  /** Layers (Paddle's `concat`), or projections that fix their own size (Paddle's `concat2`); not both. */
+  input: LayerOutput | Projection | (LayerOutput | Projection)[];
+  /** Default linear. */
+  act?: Activation;
+  name?: LayerName;
+  /** Only with projections; default: no bias. */
+  biasAttr?: BiasAttr;
+  layerAttr?: LayerAttr;
+}
+
 /**
- * Concatenates the inputs' columns: output size is the sum of input sizes.
+ * Concatenates the inputs' columns: output size is the sum of input sizes. Given projections instead of
+ * layers, concatenates what each projection makes (Paddle's `concat2` layer), with an optional bias.
  * @paddle paddle.layer.concat (concat_layer)
  * @example
  * const both = layer.concat({ input: [forward, backward] });
+ * const projected = layer.concat({ input: [layer.identityProjection({ input: a }), layer.fullMatrixProjection({ input: b, size: 4 })] });
  */
-export function concat(args: { input: LayerOutput[]; act?: Activation; name?: LayerName; layerAttr?: LayerAttr }): LayerOutput {
+export function concat(args: ConcatArgs): LayerOutput {
   const where = 'layer.concat';
-  knownKeys(where, args, ['input', 'act', 'name', 'layerAttr']);
+  knownKeys(where, args, ['input', 'act', 'name', 'biasAttr', 'layerAttr']);
+  const items = (Array.isArray(args.input) ? args.input : [args.input]) as unknown[];
+  if (items.length > 0 && items.every(isProjection)) return concatProjections(where, items as Projection[], args);
+  if (args.biasAttr !== undefined && args.biasAttr !== false) {
+    throw new ConfigError(`${where}: biasAttr needs projection inputs (Paddle's concat2); a concat of layers has no bias, got ${show(args.biasAttr)}`);
+  }
+  items.forEach((item, i) => {
+    if (isProjection(item)) {
+      throw new ConfigError(`${where}: input must be all layers or all projections, got a projection (${item.type}) at input[${i}] among layers`);
+    }
+  });
   const inputs = asLayers(where, 'input', args.input).map((l, i) => denseInput(where, `input[${i}]`, l));
   const levels = new Set(inputs.map((l) => l.seqLevel));
   if (levels.size > 1) {
@@ -83,6 +108,42 @@ export function concat(args: { input: LayerOutput[]; act?: Activation; name?: La
     prefix: 'concat', ...(name ? { name } : {}), size, seqLevel: inputs[0]!.seqLevel, inputs, activation: act,
     emit: (ctx) => ({
       type: 'concat', size, active_type: act, inputs: inputs.map((l) => ({ input_layer_name: ctx.nameOf(l) })),
+      ...(drop ? { drop_rate: drop } : {}),
+    }),
+  });
+}
+
+function isProjection(item: unknown): item is Projection {
+  return (item as { kind?: unknown } | null)?.kind === 'projection';
+}
+
+/** Paddle's `concat2`: each projection's output in turn, every projection sized by itself. */
+function concatProjections(where: string, projections: Projection[], args: ConcatArgs): LayerOutput {
+  const sizes = projections.map((p, i) => {
+    if (p.size === undefined) {
+      throw new ConfigError(`${where}: input[${i}] (a ${p.type} projection) must fix its own size (give it size: N), got none; a concat has no size of its own`);
+    }
+    return p.size;
+  });
+  const inputs = projections.map((p) => p.input);
+  const levels = new Set(inputs.map((l) => l.seqLevel));
+  if (levels.size > 1) {
+    throw new ConfigError(`${where}: inputs must all be plain or all sequences of the same level, got ${inputs.map((l) => l.describe()).join(', ')}`);
+  }
+  const size = sizes.reduce((s, n) => s + n, 0);
+  const act = activeType(where, args.act, 'linear');
+  const name = optionalName(where, args.name);
+  const bias = asBiasAttr(where, 'biasAttr', args.biasAttr, false);
+  const drop = asLayerAttr(where, args.layerAttr)?.dropRate;
+  return new LayerOutput({
+    prefix: 'concat', ...(name ? { name } : {}), size, seqLevel: inputs[0]!.seqLevel, inputs, activation: act,
+    emit: (ctx, layerName) => ({
+      type: 'concat2', size, active_type: act,
+      inputs: projections.map((p, i): LayerInputConfig => {
+        const { parameter, proj } = p.emit(ctx, i, sizes[i]!, layerName);
+        return { input_layer_name: ctx.nameOf(p.input), ...(parameter ? { input_parameter_name: parameter } : {}), proj_conf: proj };
+      }),
+      ...(bias ? { bias_parameter_name: ctx.param('wbias', bias, [1, size], { std: 0 }) } : {}),
       ...(drop ? { drop_rate: drop } : {}),
     }),
   });

@@ -49,6 +49,10 @@ const BUILDERS: Record<string, Build> = {
   mixed: (c) => layer.mixed({ name: c.name, size: c.size(), act: c.act(), biasAttr: c.bias(), input: mixedItems(c), ...opt('layerAttr', c.drop()) }),
   addto: (c) => layer.addto({ name: c.name, input: c.inputs, act: c.act(), biasAttr: c.bias(), ...opt('layerAttr', c.drop()) }),
   concat: (c) => layer.concat({ name: c.name, input: c.inputs, act: c.act(), ...opt('layerAttr', c.drop()) }),
+  concat2: (c) => layer.concat({
+    name: c.name, act: c.act(), biasAttr: c.bias(), ...opt('layerAttr', c.drop()),
+    input: c.inputConfigs.map((input, i) => projection(c, i, need(msg(input, 'proj_conf'), `${c.where}: proj_conf of input ${i}`), true)),
+  }),
   seqconcat: (c) => layer.seqConcat({ name: c.name, a: first(c), b: second(c), act: c.act(), biasAttr: c.bias() }),
   scaling: (c) => layer.scaling({ name: c.name, weight: first(c), input: second(c) }),
   max: (c) => pooling(c, 'max'),
@@ -158,15 +162,17 @@ function mixedItems(c: LayerCall): (Projection | Operator)[] {
   return items;
 }
 
-function projection(c: LayerCall, i: number, proj: ProtoMessage): Projection {
+/** A projection of input `i`; `sized`: it gives its own output size (in a concat2, which has no size to give it). */
+function projection(c: LayerCall, i: number, proj: ProtoMessage, sized = false): Projection {
   const type = str(proj, 'type', c.where);
   const input = c.inputs[i]!;
   const get = (key: string) => num(proj, key, `${c.where}: proj_conf`);
   const paramAttr = opt('paramAttr', c.attr(i));
+  const sizedAttr = { ...paramAttr, ...(sized ? opt('size', get('output_size')) : {}) };
   switch (type) {
-    case 'fc': return layer.fullMatrixProjection({ input, ...paramAttr });
-    case 'trans_fc': return layer.transFullMatrixProjection({ input, ...paramAttr });
-    case 'table': return layer.tableProjection({ input, ...paramAttr });
+    case 'fc': return layer.fullMatrixProjection({ input, ...sizedAttr });
+    case 'trans_fc': return layer.transFullMatrixProjection({ input, ...sizedAttr });
+    case 'table': return layer.tableProjection({ input, ...sizedAttr });
     case 'identity': return layer.identityProjection({ input });
     case 'identity_offset': return layer.identityProjection({ input, offset: get('offset') ?? 0, ...opt('size', get('output_size')) });
     case 'dot_mul': return layer.dotmulProjection({ input, ...paramAttr });

@@ -45,6 +45,10 @@ function plainCatalog(): Record<string, () => LayerOutput[]> {
     },
     addto: () => [layer.addto({ input: [dense(), layer.data({ name: 'y', type: dataType.denseVector(6) })], act: 'relu', biasAttr: true })],
     concat: () => [layer.concat({ input: [dense(), layer.data({ name: 'y', type: dataType.denseVector(2) })] })],
+    concatProjections: () => [layer.concat({
+      input: [layer.identityProjection({ input: dense() }), layer.fullMatrixProjection({ input: layer.data({ name: 'y', type: dataType.denseVector(2) }), size: 3 })],
+      act: 'tanh', biasAttr: true,
+    })],
     seqConcat: () => [layer.seqConcat({ a: seq(), b: layer.data({ name: 't', type: dataType.denseVectorSequence(4) }) })],
     scaling: () => [layer.scaling({ input: dense(), weight: layer.data({ name: 'g', type: dataType.denseVector(1) }) })],
     dropout: () => [layer.dropout({ input: dense(), dropoutRate: 0.3 })],

@@ -97,9 +97,16 @@ const addto: LayerForward = (config, inputs, ctx) => {
 
 const concat: LayerForward = (config, inputs, ctx) => finish(config, tf.concat(inputs.map(flat), 1), inputs, ctx);
 
+/** Paddle's `concat2`: every input's projection (each of its own size), side by side. */
+const concat2: LayerForward = (config, inputs, ctx) => {
+  const rows = flatRows(inputs[0]!);
+  const parts = config.inputs.map((input, i) => project(input, inputs[i]!, ctx, rows));
+  return finish(config, parts.length === 1 ? parts[0]! : tf.concat(parts, 1), inputs, ctx);
+};
+
 const scaling: LayerForward = (config, inputs, ctx) => {
   const [weight, input] = inputs as [Value, Value];
   return finish(config, tf.mul(flat(weight), flat(input)) as tf.Tensor2D, [input], ctx);
 };
 
-export const basicForwards: Record<string, LayerForward> = { fc, mixed, addto, concat, scaling };
+export const basicForwards: Record<string, LayerForward> = { fc, mixed, addto, concat, concat2, scaling };

@@ -1,0 +1,50 @@
+import { dataType, layer, Topology, type LayerOutput } from '@oar/layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/initBackend.js';
+import { Parameters } from '../Parameters.js';
+import { Feeds } from './feeds.js';
+import { Network } from './Network.js';
+import { tf } from './tf.js';
+
+// Forward values of layers against numbers worked out by hand (gradients: gradientCheck.test.ts).
+const TOL = 1e-5;
+
+function infer(output: LayerOutput, samples: unknown[][], values: Record<string, number[]> = {}): number[][] {
+  const topology = Topology.fromOutputs(output);
+  const params = Parameters.create(topology, { seed: 1 });
+  for (const [name, v] of Object.entries(values)) params.get(name).set(v);
+  const name = topology.outputNames[0]!;
+  const out = new Network(topology).infer(Feeds.fromSamples(topology, samples), params, [name]).get(name)!;
+  return Array.from({ length: out.rows }, (_, r) => Array.from(out.data.subarray(r * out.size, (r + 1) * out.size)));
+}
+
+function expectRows(got: number[][], want: number[][]): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((row, r) => {
+    expect(row.length).toBe(want[r]!.length);
+    row.forEach((v, i) => expect(Math.abs(v - want[r]![i]!), `row ${r}[${i}]: ${v} vs ${want[r]![i]}`).toBeLessThanOrEqual(TOL));
+  });
+}
+
+describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
+  let previous: string;
+  beforeAll(async () => {
+    previous = tf.getBackend();
+    await initBackend({ backend, log: () => {} });
+  });
+  afterAll(async () => {
+    if (previous) await tf.setBackend(previous);
+  });
+
+  it('concat of projections (concat2): each projection side by side, then bias and activation', () => {
+    const a = layer.data({ name: 'a', type: dataType.denseVector(2) });
+    const b = layer.data({ name: 'b', type: dataType.denseVector(3) });
+    const out = layer.concat({
+      name: 'c', biasAttr: true,
+      input: [layer.identityProjection({ input: a }), layer.fullMatrixProjection({ input: b, size: 2 })],
+    });
+    // W (3 x 2) = [[1, 0], [0, 1], [1, 1]]; bias [0.5, 0, 0, -1].
+    const got = infer(out, [[[1, 2], [3, 4, 5]], [[-1, 0], [1, 0, 0]]], { '_c.w1': [1, 0, 0, 1, 1, 1], '_c.wbias': [0.5, 0, 0, -1] });
+    expectRows(got, [[1.5, 2, 8, 8], [-0.5, 0, 1, -1]]);
+  });
+});
