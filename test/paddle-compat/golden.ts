@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseProtostr, type ProtoMessage, type Topology } from '@oar/layers';
 import layerActivations from './configs/layer_activations.js';
+import mathOps from './configs/math_ops.js';
 import sharedFc from './configs/shared_fc.js';
 import sharedLstm from './configs/shared_lstm.js';
 import simpleRnnLayers from './configs/simple_rnn_layers.js';
@@ -21,6 +22,7 @@ export const golden = (name: string): ProtoMessage => parseProtostr(goldenText(n
 /** The golden networks Oar builds, each with its Oar configuration (configs/NAME.ts). */
 export const CONFIGS: Record<string, () => Topology> = {
   layer_activations: layerActivations,
+  math_ops: mathOps,
   shared_fc: sharedFc,
   shared_lstm: sharedLstm,
   simple_rnn_layers: simpleRnnLayers,
@@ -37,7 +39,6 @@ export const CONFIGS: Record<string, () => Topology> = {
 export const UNSUPPORTED: Record<string, RegExp> = {
   img_layers: /layer "__crmnorm_0__" has type "norm", which Oar does not support/,
   last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
-  math_ops: /layer "__slope_intercept_layer_0__" has type "slope_intercept", which Oar does not support/,
   projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
   test_fc: /layer "__trans_layer_0__" has type "trans", which Oar does not support/,

@@ -35,6 +35,16 @@ describe('saved format', () => {
     expect(() => Topology.fromJSON(noParam)).toThrow(/uses parameter "___fc_layer_0__.w0", which is not in parameters/);
   });
 
+  it('lists the inputs in the order a trace of the outputs meets them, whatever order the extra layers come in', () => {
+    const a = layer.data({ name: 'a', type: dataType.denseVector(1) });
+    const b = layer.data({ name: 'b', type: dataType.denseVector(3) });
+    const out = layer.scaling({ input: b, weight: a });
+    expect(Topology.fromOutputs(out).inputNames).toEqual(['a', 'b']);
+    const withExtras = Topology.fromOutputs(out, { extraLayers: [b, a, out] });
+    expect(withExtras.layers.map((l) => l.name)).toEqual(['b', 'a', '__scaling_layer_0__']);
+    expect(withExtras.inputNames).toEqual(['a', 'b']);
+  });
+
   it('lists every activation under its Paddle name', () => {
     const x = layer.data({ name: 'x', type: dataType.denseVector(3) });
     for (const [act, paddle] of Object.entries(ACTIVATIONS)) {

@@ -115,6 +115,11 @@ export interface LayerConfig {
   moving_average_fraction?: number;
   use_global_stats?: boolean;
   coeff?: number;
+  /** `slope_intercept`: y = slope · x + intercept. */
+  slope?: number;
+  intercept?: number;
+  /** `featmap_expand`: 'as_col_vec' repeats each value in turn instead of the whole row. */
+  user_arg?: string;
   /** Recurrent layers (`recurrent`, `lstmemory`, `gated_recurrent`): run from the last step to the first. */
   reversed?: boolean;
   /** Gate activation of `lstmemory`, `gated_recurrent`, `lstm_step`, `gru_step`. */

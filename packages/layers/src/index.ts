@@ -12,6 +12,7 @@ export { memory, MemoryLayer, type MemoryArgs } from './layers/memory.js';
 export { grumemory, gruStep, type GrumemoryArgs, type GruStepArgs } from './layers/gru.js';
 export { lstmemory, lstmStep, type LstmemoryArgs, type LstmStepArgs } from './layers/lstm.js';
 export { getOutput } from './layers/getOutput.js';
+export { repeat, slopeIntercept, type RepeatArgs, type SlopeInterceptArgs } from './layers/math.js';
 export { recurrent, type RecurrentArgs } from './layers/recurrent.js';
 export {
   contextProjection, dotmulOperator, dotmulProjection, fullMatrixProjection, identityProjection, scalingProjection,

@@ -58,8 +58,13 @@ export class TopologyBuilder implements EmitContext {
     for (const extra of extraLayers) this.#visit(extra, new Set());
     for (const out of outputs) this.#visit(out, new Set());
     const outputNames = [...new Set(outputs.map((o) => this.nameOf(o)))];
+    // The inputs are in the order a trace of the outputs alone meets them (Paddle's `outputs()`), extra layers aside.
     const read = extraLayers.length ? upstream(outputs) : undefined;
     const inputNames = this.#layers.filter((l) => l.type === 'data' && (!read || read.has(this.#owners.get(l.name)!))).map((l) => l.name);
+    if (read) {
+      const rank = new Map([...read].map((l, i) => [l, i]));
+      inputNames.sort((a, b) => rank.get(this.#owners.get(a)!)! - rank.get(this.#owners.get(b)!)!);
+    }
     return {
       format: TOPOLOGY_FORMAT,
       version: TOPOLOGY_VERSION,
@@ -231,16 +236,28 @@ export class TopologyBuilder implements EmitContext {
 }
 
 /** Every layer the outputs are computed from (themselves included). */
+/** The layers the outputs read, in the order a depth-first trace of them finishes each (inputs first). */
 function upstream(outputs: readonly LayerOutput[]): Set<LayerOutput> {
   const seen = new Set<LayerOutput>();
-  const stack = [...outputs];
+  const done = new Set<LayerOutput>();
+  const stack: [LayerOutput, number][] = outputs.map((o) => [o, 0] as [LayerOutput, number]).reverse();
   while (stack.length) {
-    const layer = stack.pop()!;
-    if (seen.has(layer)) continue;
+    const top = stack[stack.length - 1]!;
+    const [layer, next] = top;
+    if (next === 0 && seen.has(layer)) {
+      stack.pop();
+      continue;
+    }
     seen.add(layer);
-    stack.push(...layer.inputs);
+    if (next < layer.inputs.length) {
+      top[1] = next + 1;
+      if (!seen.has(layer.inputs[next]!)) stack.push([layer.inputs[next]!, 0]);
+    } else {
+      stack.pop();
+      done.add(layer);
+    }
   }
-  return seen;
+  return done;
 }
 
 function memoryOf(agent: LayerOutput): MemorySpec {

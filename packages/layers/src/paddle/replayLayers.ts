@@ -55,6 +55,17 @@ const BUILDERS: Record<string, Build> = {
   }),
   seqconcat: (c) => layer.seqConcat({ name: c.name, a: first(c), b: second(c), act: c.act(), biasAttr: c.bias() }),
   scaling: (c) => layer.scaling({ name: c.name, weight: first(c), input: second(c) }),
+  slope_intercept: (c) => layer.slopeIntercept({
+    name: c.name, input: first(c), slope: c.num('slope') ?? 0, intercept: c.num('intercept') ?? 0, ...opt('layerAttr', c.drop()),
+  }),
+  featmap_expand: (c) => {
+    const arg = c.str('user_arg') ?? '';
+    if (arg !== '' && arg !== 'as_col_vec') throw unsupported(c, `user_arg ${JSON.stringify(arg)}`);
+    return layer.repeat({
+      name: c.name, input: first(c), numRepeats: need(c.num('num_filters'), `${c.where}: num_filters`), asRowVector: arg !== 'as_col_vec',
+      act: c.act(), ...opt('layerAttr', c.drop()),
+    });
+  },
   max: (c) => pooling(c, 'max'),
   average: (c) => {
     const strategy = c.str('average_strategy') ?? 'average';

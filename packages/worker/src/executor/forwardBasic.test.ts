@@ -47,4 +47,17 @@ describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
     const got = infer(out, [[[1, 2], [3, 4, 5]], [[-1, 0], [1, 0, 0]]], { '_c.w1': [1, 0, 0, 1, 1, 1], '_c.wbias': [0.5, 0, 0, -1] });
     expectRows(got, [[1.5, 2, 8, 8], [-0.5, 0, 1, -1]]);
   });
+
+  it('slopeIntercept: slope · x + intercept, row by row of a sequence too', () => {
+    const x = layer.data({ name: 'x', type: dataType.denseVectorSequence(2) });
+    const got = infer(layer.slopeIntercept({ input: x, slope: -2, intercept: 0.5 }), [[[[1, 2], [0, -1]]], [[[3, 0.25]]]]);
+    expectRows(got, [[-1.5, -3.5], [0.5, 2.5], [-5.5, 0]]);
+  });
+
+  it('repeat: the whole row again, or each value in turn (asRowVector false), then the activation', () => {
+    const x = layer.data({ name: 'x', type: dataType.denseVector(2) });
+    expectRows(infer(layer.repeat({ input: x, numRepeats: 3 }), [[[1, 2]], [[-1, 0]]]), [[1, 2, 1, 2, 1, 2], [-1, 0, -1, 0, -1, 0]]);
+    const col = infer(layer.repeat({ input: x, numRepeats: 2, asRowVector: false, act: 'relu' }), [[[1, 2]], [[-1, 3]]]);
+    expectRows(col, [[1, 1, 2, 2], [0, 0, 3, 3]]);
+  });
 });

@@ -109,4 +109,19 @@ const scaling: LayerForward = (config, inputs, ctx) => {
   return finish(config, tf.mul(flat(weight), flat(input)) as tf.Tensor2D, [input], ctx);
 };
 
-export const basicForwards: Record<string, LayerForward> = { fc, mixed, addto, concat, concat2, scaling };
+/** y = slope · x + intercept. */
+const slopeIntercept: LayerForward = (config, inputs, ctx) =>
+  finish(config, tf.add(tf.mul(flat(inputs[0]!), config.slope ?? 0), config.intercept ?? 0) as tf.Tensor2D, inputs, ctx);
+
+/** Paddle's repeat_layer: the row `num_filters` times, or (`as_col_vec`) each value `num_filters` times in turn. */
+const featmapExpand: LayerForward = (config, inputs, ctx) => {
+  const x = flat(inputs[0]!);
+  const [rows, size] = x.shape;
+  const n = config.num_filters!;
+  const out = config.user_arg === 'as_col_vec' ? tf.tile(x.reshape([rows, size, 1]), [1, 1, n]).reshape([rows, size * n]) : tf.tile(x, [1, n]);
+  return finish(config, out as tf.Tensor2D, inputs, ctx);
+};
+
+export const basicForwards: Record<string, LayerForward> = {
+  fc, mixed, addto, concat, concat2, scaling, slope_intercept: slopeIntercept, featmap_expand: featmapExpand,
+};
