@@ -5,6 +5,7 @@ import mathOps from './configs/math_ops.js';
 import sharedFc from './configs/shared_fc.js';
 import sharedLstm from './configs/shared_lstm.js';
 import simpleRnnLayers from './configs/simple_rnn_layers.js';
+import testFc from './configs/test_fc.js';
 import testGrumemoryLayer from './configs/test_grumemory_layer.js';
 import testRnnGroup from './configs/test_rnn_group.js';
 import testSeqConcat from './configs/test_seq_concat.js';
@@ -26,6 +27,7 @@ export const CONFIGS: Record<string, () => Topology> = {
   shared_fc: sharedFc,
   shared_lstm: sharedLstm,
   simple_rnn_layers: simpleRnnLayers,
+  test_fc: testFc,
   test_grumemory_layer: testGrumemoryLayer,
   test_rnn_group: testRnnGroup,
   test_seq_concat: testSeqConcat,
@@ -41,6 +43,5 @@ export const UNSUPPORTED: Record<string, RegExp> = {
   last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
   projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
-  test_fc: /layer "__trans_layer_0__" has type "trans", which Oar does not support/,
   test_sequence_pooling: /layer "__seq_pooling_6__" \(max\) uses output_max_index \(the index of each maximum instead of its value\), which Oar does not support/,
 };

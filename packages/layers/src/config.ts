@@ -118,6 +118,10 @@ export interface LayerConfig {
   /** `slope_intercept`: y = slope · x + intercept. */
   slope?: number;
   intercept?: number;
+  /** `selective_fc`: Paddle's generation mode (always false in Oar), whether the last input selects columns, and its `mul_ratio`. */
+  selective_fc_pass_generation?: boolean;
+  has_selected_colums?: boolean;
+  selective_fc_full_mul_ratio?: number;
   /** `featmap_expand`: 'as_col_vec' repeats each value in turn instead of the whole row. */
   user_arg?: string;
   /** Recurrent layers (`recurrent`, `lstmemory`, `gated_recurrent`): run from the last step to the first. */

@@ -1,6 +1,8 @@
 export { layer } from './layer.js';
 export { data, dataType, type DataArgs, type DataType } from './layers/data.js';
 export { fc, type FcArgs } from './layers/fc.js';
+export { selectiveFc, type SelectiveFcArgs } from './layers/selectiveFc.js';
+export { trans } from './layers/trans.js';
 export { embedding, mixed, mixedLayer, type EmbeddingArgs, type MixedArgs } from './layers/mixed.js';
 export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs, type ConcatArgs } from './layers/combine.js';
 export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';

@@ -7,6 +7,8 @@ import { batchNorm, imgConv, imgPool } from './layers/image.js';
 import { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
 import { getOutput } from './layers/getOutput.js';
 import { repeat, slopeIntercept } from './layers/math.js';
+import { selectiveFc } from './layers/selectiveFc.js';
+import { trans } from './layers/trans.js';
 import { grumemory, gruStep } from './layers/gru.js';
 import { lstmemory, lstmStep } from './layers/lstm.js';
 import { memory } from './layers/memory.js';
@@ -24,7 +26,8 @@ import {
  * const hidden = layer.fc({ input: layer.data({ name: 'x', type: dataType.denseVector(8) }), size: 4 });
  */
 export const layer = {
-  data, fc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, slopeIntercept, repeat, pooling, firstSeq, lastSeq, expand,
+  data, fc, selectiveFc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, slopeIntercept, repeat, trans,
+  pooling, firstSeq, lastSeq, expand,
   imgConv, imgPool, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
   recurrentGroup, staticInput, memory, beamSearch, generatedInput, maxId, gruStep, lstmStep, getOutput, grumemory, lstmemory, recurrent,
   fullMatrixProjection, transFullMatrixProjection, tableProjection, identityProjection, dotmulProjection,

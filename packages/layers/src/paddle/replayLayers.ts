@@ -134,7 +134,21 @@ const BUILDERS: Record<string, Build> = {
     name: c.name, input: first(c), argName: need(str(c.inputConfigs[0]!, 'input_layer_argument', c.where), `${c.where}: input_layer_argument`),
   }),
   maxid: (c) => layer.maxId({ name: c.name, input: first(c) }),
+  selective_fc: selectiveFc,
+  trans: (c) => layer.trans({ name: c.name, input: first(c), ...opt('layerAttr', c.drop()) }),
 };
+
+function selectiveFc(c: LayerCall): LayerOutput {
+  if (c.bool('selective_fc_pass_generation')) throw unsupported(c, 'selective_fc_pass_generation (generation mode)');
+  if (c.num('selective_fc_parallel_plain_mul_thread_num') !== undefined) throw unsupported(c, 'selective_fc_parallel_plain_mul_thread_num');
+  const selected = c.bool('has_selected_colums') ?? true;
+  if (selected && c.inputs.length < 2) throw unsupported(c, 'has_selected_colums without a select input');
+  const inputs = selected ? c.inputs.slice(0, -1) : c.inputs;
+  return layer.selectiveFc({
+    name: c.name, input: inputs, size: c.size(), act: c.act(), paramAttr: inputs.map((_, i) => c.attr(i)) as ParamAttr[], biasAttr: c.bias(),
+    ...(selected ? { select: c.inputs[c.inputs.length - 1]! } : {}), mulRatio: c.num('selective_fc_full_mul_ratio') ?? 0.02, ...opt('layerAttr', c.drop()),
+  });
+}
 
 /** Layer types the importer rebuilds (besides data layers and recurrent groups with their agents). */
 export const IMPORTED_LAYER_TYPES: readonly string[] = Object.keys(BUILDERS);

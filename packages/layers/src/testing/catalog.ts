@@ -26,6 +26,10 @@ function plainCatalog(): Record<string, () => LayerOutput[]> {
     fc: () => [layer.fc({ input: dense(), size: 3, act: 'sigmoid' })],
     fcTwoInputs: () => [layer.fc({ input: [dense(), layer.data({ name: 'y', type: dataType.denseVector(2) })], size: 3, biasAttr: false })],
     fcDropout: () => [layer.fc({ input: dense(), size: 3, layerAttr: layerAttr({ dropRate: 0.5 }) })],
+    selectiveFc: () => [layer.selectiveFc({ input: dense(), size: 3, select: layer.data({ name: 'm', type: dataType.denseVector(3) }), act: 'sigmoid' })],
+    selectiveFcTwoInputsAllColumns: () => [layer.selectiveFc({ input: [dense(), layer.data({ name: 'y', type: dataType.denseVector(2) })], size: 3, biasAttr: false, mulRatio: 0.5 })],
+    // The batch transposed: the gradient checks feed 3 samples.
+    trans: () => [layer.fc({ input: layer.trans({ input: dense(3) }), size: 2 })],
     embedding: () => [layer.embedding({ input: ids(), size: 5, paramAttr: paramAttr({ sparseUpdate: true }) })],
     fullMatrixProjection: () => [layer.mixed({ size: 3, input: layer.fullMatrixProjection({ input: dense() }), biasAttr: true })],
     transFullMatrixProjection: () => [layer.mixed({ size: 3, input: layer.transFullMatrixProjection({ input: dense() }) })],

@@ -60,4 +60,22 @@ describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
     const col = infer(layer.repeat({ input: x, numRepeats: 2, asRowVector: false, act: 'relu' }), [[[1, 2]], [[-1, 3]]]);
     expectRows(col, [[1, 1, 2, 2], [0, 0, 3, 3]]);
   });
+
+  it('trans: the batch transposed; a batch of another size than the layer is refused', () => {
+    const x = layer.data({ name: 'x', type: dataType.denseVector(2) });
+    expectRows(infer(layer.trans({ input: x }), [[[1, 2]], [[3, 4]]]), [[1, 3], [2, 4]]);
+    expect(() => infer(layer.trans({ input: x, name: 't' }), [[[1, 2]], [[3, 4]], [[5, 6]]]))
+      .toThrow(/trans layer "t": the batch has 3 rows; transposed they are 3 columns, but the layer has size 2, so it needs batches of exactly 2 samples/);
+  });
+
+  it('selectiveFc: act(x Wᵀ + b) where select is non-zero, 0 elsewhere', () => {
+    const x = layer.data({ name: 'x', type: dataType.denseVector(2) });
+    const m = layer.data({ name: 'm', type: dataType.denseVector(3) });
+    // W (3 x 2, stored transposed) = [[1, 0], [0, 1], [1, 1]]; bias [0, 1, -1]; relu.
+    const values = { '_s.w0': [1, 0, 0, 1, 1, 1], '_s.wbias': [0, 1, -1] };
+    const got = infer(layer.selectiveFc({ name: 's', input: x, select: m, size: 3, act: 'relu' }), [[[1, 2], [1, 0, 1]], [[-3, 1], [0, 1, 1]]], values);
+    expectRows(got, [[1, 0, 2], [0, 2, 0]]);
+    const all = infer(layer.selectiveFc({ name: 's', input: x, size: 3, act: 'relu' }), [[[1, 2]], [[-3, 1]]], values);
+    expectRows(all, [[1, 3, 2], [0, 2, 0]]);
+  });
 });

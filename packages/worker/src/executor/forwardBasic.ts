@@ -122,6 +122,32 @@ const featmapExpand: LayerForward = (config, inputs, ctx) => {
   return finish(config, out as tf.Tensor2D, inputs, ctx);
 };
 
+/** Paddle's trans_layer: the batch transposed; what reads it needs a batch of exactly `size` rows. */
+const trans: LayerForward = (config, inputs, ctx) => {
+  const x = flat(inputs[0]!);
+  if (x.shape[0] !== config.size) {
+    throw new DataError(
+      `trans layer ${JSON.stringify(config.name)}: the batch has ${x.shape[0]} rows; transposed they are ${x.shape[0]} columns, but the layer has size ${config.size}, so it needs batches of exactly ${config.size} samples`,
+    );
+  }
+  return finish(config, tf.transpose(x), [], ctx);
+};
+
+/** act(Σ x_i W_iᵀ + b), zero where the select input (the last, when `has_selected_colums`) is zero. */
+const selectiveFc: LayerForward = (config, inputs, ctx) => {
+  const selected = config.has_selected_colums !== false;
+  const count = selected ? config.inputs.length - 1 : config.inputs.length;
+  const terms = config.inputs.slice(0, count).map((input, i) =>
+    tf.matMul(flat(inputs[i]!), ctx.param(input.input_parameter_name!) as tf.Tensor2D, false, true),
+  );
+  const out = finish(config, (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Tensor2D, inputs.slice(0, count), ctx);
+  if (!selected) return out;
+  // 1 where select is non-zero, else 0; sign has a zero gradient, so select is not differentiated through.
+  const mask = tf.sign(tf.abs(flat(inputs[count]!)));
+  return { ...out, data: tf.mul(out.data, mask) };
+};
+
 export const basicForwards: Record<string, LayerForward> = {
-  fc, mixed, addto, concat, concat2, scaling, slope_intercept: slopeIntercept, featmap_expand: featmapExpand,
+  fc, mixed, addto, concat, concat2, scaling, slope_intercept: slopeIntercept, featmap_expand: featmapExpand, trans,
+  selective_fc: selectiveFc,
 };
