@@ -9,6 +9,7 @@ import testFc from './configs/test_fc.js';
 import testGrumemoryLayer from './configs/test_grumemory_layer.js';
 import testRnnGroup from './configs/test_rnn_group.js';
 import testSeqConcat from './configs/test_seq_concat.js';
+import testSequencePooling from './configs/test_sequence_pooling.js';
 import utilLayers from './configs/util_layers.js';
 
 /** Paddle's golden dumps (a copy of ../shared/paddle-golden kept with the layers package). */
@@ -31,6 +32,7 @@ export const CONFIGS: Record<string, () => Topology> = {
   test_grumemory_layer: testGrumemoryLayer,
   test_rnn_group: testRnnGroup,
   test_seq_concat: testSeqConcat,
+  test_sequence_pooling: testSequencePooling,
   util_layers: utilLayers,
 };
 
@@ -43,5 +45,4 @@ export const UNSUPPORTED: Record<string, RegExp> = {
   last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
   projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
-  test_sequence_pooling: /layer "__seq_pooling_6__" \(max\) uses output_max_index \(the index of each maximum instead of its value\), which Oar does not support/,
 };

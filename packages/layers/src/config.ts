@@ -108,6 +108,8 @@ export interface LayerConfig {
   trans_type?: 'seq' | 'non-seq';
   average_strategy?: 'average' | 'sum';
   select_first?: boolean;
+  /** `max` pooling: the index of each maximum (its row in the batch) instead of its value. */
+  output_max_index?: boolean;
   num_filters?: number;
   shared_biases?: boolean;
   height?: number;

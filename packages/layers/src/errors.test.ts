@@ -32,6 +32,8 @@ describe('misuse is a ConfigError at the call site that names the argument, the 
     ['trans of a sequence', () => layer.trans({ input: seq() }), /^layer\.trans: input must not be a sequence \(the whole batch is transposed\), got data "s" \(size 4, sequence\)$/],
     ['selectiveFc select size', () => layer.selectiveFc({ input: dense(), size: 3, select: dense(4, 'm') }), /^layer\.selectiveFc: select must have the layer's size \(3\) and its inputs' sequence level, got data "m" \(size 4\)$/],
     ['selectiveFc mulRatio', () => layer.selectiveFc({ input: dense(), size: 3, mulRatio: 2 }), /^layer\.selectiveFc: mulRatio must be in \[0, 1\], got 2$/],
+    ['pooling max index of avg', () => layer.pooling({ input: seq(), poolingType: 'avg', outputMaxIndex: true }), /^layer\.pooling: outputMaxIndex needs poolingType 'max' and no biasAttr \(Paddle adds no bias to indices\), got poolingType "avg"$/],
+    ['pooling max index with a bias', () => layer.pooling({ input: seq(), outputMaxIndex: true, biasAttr: true }), /^layer\.pooling: outputMaxIndex needs poolingType 'max' and no biasAttr .*, got poolingType "max" with a bias$/],
     ['pooling of non-sequence', () => layer.pooling({ input: dense() }), /^layer\.pooling: input must be a sequence, got data "x" \(size 4\)$/],
     ['pooling type', () => layer.pooling({ input: seq(), poolingType: 'median' as never }), /^layer\.pooling: poolingType must be one of 'max', 'avg', 'sum', got "median"$/],
     ['pooling toSequence of a plain sequence', () => layer.pooling({ input: seq(), aggLevel: 'toSequence' }), /aggLevel 'toSequence' reduces each sub-sequence and needs a nested sequence/],

@@ -32,7 +32,7 @@ describe('parity with Paddle golden dumps', () => {
     expectParity('shared_fc', [layer.classificationCost({ input: predict, label })]);
   });
 
-  it('test_sequence_pooling: max, average and sum, per sequence and per sub-sequence', () => {
+  it('test_sequence_pooling: max, average and sum, per sequence and per sub-sequence, and max indices', () => {
     const input = layer.data({ name: 'dat_in', type: dataType.denseVectorSubSequence(100) });
     const outs = [
       layer.pooling({ input, poolingType: 'max', aggLevel: 'toSequence' }),
@@ -41,7 +41,7 @@ describe('parity with Paddle golden dumps', () => {
       layer.pooling({ input, poolingType: 'avg' }),
       layer.pooling({ input, poolingType: 'sum', aggLevel: 'toSequence' }),
       layer.pooling({ input, poolingType: 'sum' }),
-      layer.pooling({ input }),
+      layer.pooling({ input, outputMaxIndex: true }),
     ];
     expectParity('test_sequence_pooling', outs);
   });

@@ -1,8 +1,8 @@
 import type { LayerName } from '../NameScope.js';
 import { asBiasAttr, asLayerAttrWithoutDrop, type BiasAttr, type LayerAttr } from '../attrs.js';
-import { knownKeys, oneOf, optionalName } from '../check.js';
+import { bool, knownKeys, oneOf, optionalName } from '../check.js';
 import type { SeqLevel } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, show } from '../errors.js';
 import { asLayer, denseInput, sequenceInput } from '../inputs.js';
 import { LayerOutput } from '../LayerOutput.js';
 
@@ -32,6 +32,11 @@ export interface PoolingArgs {
   biasAttr?: BiasAttr;
   /** Paddle's pooling_layer takes no dropout. */
   layerAttr?: LayerAttr;
+  /**
+   * Max pooling only: the index of each column's maximum instead of its value (Paddle's
+   * `MaxPooling(output_max_index=True)`): the row's number in the batch, as a float; no bias, no gradient.
+   */
+  outputMaxIndex?: boolean;
 }
 
 /**
@@ -43,11 +48,15 @@ export interface PoolingArgs {
  */
 export function pooling(args: PoolingArgs): LayerOutput {
   const where = 'layer.pooling';
-  knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name', 'biasAttr', 'layerAttr']);
+  knownKeys(where, args, ['input', 'poolingType', 'aggLevel', 'name', 'biasAttr', 'layerAttr', 'outputMaxIndex']);
   const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
   const kind = oneOf(where, 'poolingType', args.poolingType ?? 'max', ['max', 'avg', 'sum'] as const);
   const name = optionalName(where, args.name);
   const bias = asBiasAttr(where, 'biasAttr', args.biasAttr, false);
+  const maxIndex = bool(where, 'outputMaxIndex', args.outputMaxIndex, false);
+  if (maxIndex && (kind !== 'max' || bias)) {
+    throw new ConfigError(`${where}: outputMaxIndex needs poolingType 'max' and no biasAttr (Paddle adds no bias to indices), got poolingType ${show(kind)}${bias ? ' with a bias' : ''}`);
+  }
   asLayerAttrWithoutDrop(where, 'layerAttr', args.layerAttr);
   return new LayerOutput({
     prefix: 'seq_pooling', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],
@@ -56,6 +65,7 @@ export function pooling(args: PoolingArgs): LayerOutput {
       inputs: [{ input_layer_name: ctx.nameOf(layer) }],
       ...(bias ? { bias_parameter_name: ctx.param('wbias', bias, [1, layer.size], { std: 0 }) } : {}),
       ...(kind === 'max' ? {} : { average_strategy: kind === 'avg' ? 'average' : 'sum' }),
+      ...(maxIndex ? { output_max_index: true } : {}),
       trans_type: transType,
     }),
   });

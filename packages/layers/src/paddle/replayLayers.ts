@@ -154,10 +154,12 @@ function selectiveFc(c: LayerCall): LayerOutput {
 export const IMPORTED_LAYER_TYPES: readonly string[] = Object.keys(BUILDERS);
 
 function pooling(c: LayerCall, poolingType: 'max' | 'avg' | 'sum'): LayerOutput {
-  if (c.bool('output_max_index')) throw unsupported(c, 'output_max_index (the index of each maximum instead of its value)');
+  const maxIndex = c.bool('output_max_index') ?? false;
+  if (maxIndex && poolingType !== 'max') throw unsupported(c, `output_max_index of ${poolingType} pooling`);
   noStride(c);
   return layer.pooling({
     name: c.name, input: first(c), poolingType, aggLevel: seqTrans(c) ? 'toSequence' : 'toNoSequence', biasAttr: c.bias(),
+    ...(maxIndex ? { outputMaxIndex: true } : {}),
   });
 }
 

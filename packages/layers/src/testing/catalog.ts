@@ -62,6 +62,7 @@ function plainCatalog(): Record<string, () => LayerOutput[]> {
     poolingMax: () => [layer.pooling({ input: seq(), poolingType: 'max' })],
     poolingAvg: () => [layer.pooling({ input: seq(), poolingType: 'avg' })],
     poolingSumPerSubSequence: () => [layer.pooling({ input: nested(), poolingType: 'sum', aggLevel: 'toSequence' })],
+    poolingMaxIndexPerSubSequence: () => [layer.pooling({ input: nested(), poolingType: 'max', aggLevel: 'toSequence', outputMaxIndex: true })],
     firstSeq: () => [layer.firstSeq({ input: seq() })],
     lastSeqPerSubSequence: () => [layer.lastSeq({ input: nested(), aggLevel: 'toSequence' })],
     expand: () => [layer.expand({ input: dense(4), expandAs: seq() })],

@@ -78,4 +78,10 @@ describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
     const all = infer(layer.selectiveFc({ name: 's', input: x, size: 3, act: 'relu' }), [[[1, 2]], [[-3, 1]]], values);
     expectRows(all, [[1, 3, 2], [0, 2, 0]]);
   });
+
+  it('pooling with outputMaxIndex: the batch row of each column\'s first maximum, per sequence', () => {
+    const s = layer.data({ name: 's', type: dataType.denseVectorSequence(2) });
+    const got = infer(layer.pooling({ input: s, outputMaxIndex: true }), [[[[1, 5], [3, 5], [2, 0]]], [[[0, -1], [4, -2]]]]);
+    expectRows(got, [[1, 0], [4, 3]]);
+  });
 });

@@ -46,9 +46,29 @@ export function segmentReduce(x: tf.Tensor2D, starts: Int32Array, kind: 'max' | 
 const pool = (kind: 'max' | 'average'): LayerForward => (config, inputs, ctx) => {
   const value = inputs[0]!;
   const { starts, outSeq } = reductionSegments(config, value);
+  if (config.output_max_index) return withSeq(maxIndex(flat(value), starts), outSeq);
   const how = kind === 'max' ? 'max' : config.average_strategy === 'sum' ? 'sum' : 'average';
   return finish(config, segmentReduce(flat(value), starts, how), outSeq ? [{ ...value, seq: outSeq }] : [], ctx);
 };
+
+/**
+ * Paddle's max pooling with `output_max_index`: for each segment and column, the batch row of the first maximum,
+ * as a float (a constant: no gradient flows back).
+ */
+function maxIndex(x: tf.Tensor2D, starts: Int32Array): tf.Tensor2D {
+  const [, dim] = x.shape;
+  const values = x.dataSync();
+  const n = starts.length - 1;
+  const out = new Float32Array(n * dim);
+  for (let s = 0; s < n; s++) {
+    for (let k = 0; k < dim; k++) {
+      let best = starts[s]!;
+      for (let r = starts[s]! + 1; r < starts[s + 1]!; r++) if (values[r * dim + k]! > values[best * dim + k]!) best = r;
+      out[s * dim + k] = best;
+    }
+  }
+  return tf.tensor2d(out, [n, dim]);
+}
 
 const seqlastins: LayerForward = (config, inputs) => {
   const value = inputs[0]!;
