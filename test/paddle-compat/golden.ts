@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseProtostr, type ProtoMessage, type Topology } from '@oar/layers';
+import imgLayers from './configs/img_layers.js';
 import layerActivations from './configs/layer_activations.js';
 import mathOps from './configs/math_ops.js';
 import sharedFc from './configs/shared_fc.js';
@@ -23,6 +24,7 @@ export const golden = (name: string): ProtoMessage => parseProtostr(goldenText(n
 
 /** The golden networks Oar builds, each with its Oar configuration (configs/NAME.ts). */
 export const CONFIGS: Record<string, () => Topology> = {
+  img_layers: imgLayers,
   layer_activations: layerActivations,
   math_ops: mathOps,
   shared_fc: sharedFc,
@@ -41,7 +43,6 @@ export const CONFIGS: Record<string, () => Topology> = {
  * Oar lacks); docs/PADDLE_COMPAT.md lists every missing part.
  */
 export const UNSUPPORTED: Record<string, RegExp> = {
-  img_layers: /layer "__crmnorm_0__" has type "norm", which Oar does not support/,
   last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
   projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,

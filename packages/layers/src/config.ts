@@ -69,6 +69,20 @@ export interface PoolConfig {
   output_y: number;
 }
 
+/** Paddle's NormConfig, of `cmrnorm-projection` (cross-map response normalisation); `scale` is the user's scale / size. */
+export interface NormConfig {
+  norm_type: 'cmrnorm-projection';
+  channels: number;
+  size: number;
+  scale: number;
+  pow: number;
+  output_x: number;
+  img_size: number;
+  blocked: boolean;
+  output_y: number;
+  img_size_y: number;
+}
+
 export interface ImageConfig {
   channels: number;
   img_size: number;
@@ -81,6 +95,7 @@ export interface LayerInputConfig {
   proj_conf?: ProjectionConfig;
   conv_conf?: ConvConfig;
   pool_conf?: PoolConfig;
+  norm_conf?: NormConfig;
   image_conf?: ImageConfig;
   /** Which output of a multi-output input layer to read (`get_output`: 'state' of `lstm_step`). */
   input_layer_argument?: string;

@@ -6,7 +6,9 @@ export { trans } from './layers/trans.js';
 export { embedding, mixed, mixedLayer, type EmbeddingArgs, type MixedArgs } from './layers/mixed.js';
 export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs, type ConcatArgs } from './layers/combine.js';
 export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';
-export { batchNorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgConvArgs, type ImgPoolArgs } from './layers/image.js';
+export {
+  batchNorm, imgCmrnorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgCmrnormArgs, type ImgConvArgs, type ImgPoolArgs,
+} from './layers/image.js';
 export { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
 export { beamSearch, generatedInput, maxId, type BeamSearchArgs, type GeneratedInput } from './layers/beamSearch.js';
 export { recurrentGroup, staticInput, type GroupInput, type RecurrentGroupArgs, type StaticInput } from './layers/recurrentGroup.js';
@@ -30,7 +32,7 @@ export { Topology } from './Topology.js';
 export { TopologyBuilder, traceTopology, type TraceOptions } from './trace.js';
 export {
   TOPOLOGY_FORMAT, TOPOLOGY_VERSION, type ConvConfig, type DataTypeConfig, type EvaluatorConfig, type GeneratorConfig, type ImageConfig,
-  type LayerConfig, type LayerInputConfig, type LinkConfig, type MemoryConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
+  type LayerConfig, type LayerInputConfig, type LinkConfig, type MemoryConfig, type NormConfig, type OperatorConfig, type ParameterConfig, type PoolConfig,
   type ProjectionConfig, type SeqLevel, type SubModelConfig, type TopologyConfig,
 } from './config.js';
 export { formatProtostr, parseProtostr, type ProtoMessage, type ProtoValue } from './paddle/protostr.js';

@@ -3,7 +3,7 @@ import { fc } from './layers/fc.js';
 import { embedding, mixed } from './layers/mixed.js';
 import { addto, concat, dropout, scaling, seqConcat } from './layers/combine.js';
 import { expand, firstSeq, lastSeq, pooling } from './layers/sequence.js';
-import { batchNorm, imgConv, imgPool } from './layers/image.js';
+import { batchNorm, imgCmrnorm, imgConv, imgPool } from './layers/image.js';
 import { classificationCost, crossEntropyCost, squareErrorCost } from './layers/cost.js';
 import { getOutput } from './layers/getOutput.js';
 import { repeat, slopeIntercept } from './layers/math.js';
@@ -28,7 +28,7 @@ import {
 export const layer = {
   data, fc, selectiveFc, embedding, mixed, addto, concat, seqConcat, scaling, dropout, slopeIntercept, repeat, trans,
   pooling, firstSeq, lastSeq, expand,
-  imgConv, imgPool, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
+  imgConv, imgPool, imgCmrnorm, batchNorm, classificationCost, crossEntropyCost, squareErrorCost,
   recurrentGroup, staticInput, memory, beamSearch, generatedInput, maxId, gruStep, lstmStep, getOutput, grumemory, lstmemory, recurrent,
   fullMatrixProjection, transFullMatrixProjection, tableProjection, identityProjection, dotmulProjection,
   scalingProjection, contextProjection, dotmulOperator,

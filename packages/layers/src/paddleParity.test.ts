@@ -69,12 +69,13 @@ describe('parity with Paddle golden dumps', () => {
     expectParity('util_layers', [layer.addto({ input: [a, b] }), layer.concat({ input: [a, b] }), projected]);
   });
 
-  it('img_layers: conv, batch norm and pool with their parameter shapes and initialisation', () => {
+  it('img_layers: conv, batch norm, cross-map norm and pool with their parameter shapes and initialisation', () => {
     const image = layer.data({ name: 'image', type: dataType.denseVector(256 * 256) });
     const conv = layer.imgConv({ input: image, numChannels: 1, numFilters: 64, filterSize: 32, padding: 1, stride: 1, act: 'linear' });
     const bn = layer.batchNorm({ input: conv, act: 'relu' });
     const pool = layer.imgPool({ input: conv, poolSize: 32, poolType: 'max' });
-    expectParity('img_layers', [bn, pool]);
+    const normed = layer.imgCmrnorm({ input: bn, size: 32 });
+    expectParity('img_layers', [normed, pool]);
   });
 
   it('reports differences (the check itself can fail)', () => {

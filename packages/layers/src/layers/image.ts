@@ -1,8 +1,8 @@
 import type { LayerName } from '../NameScope.js';
 import { activeType, type Activation } from '../activation.js';
-import { asBiasAttr, asLayerAttr, asParamAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
-import { bool, inRange, knownKeys, nonNegativeInt, oneOf, optionalName, positiveInt } from '../check.js';
-import type { ConvConfig, PoolConfig } from '../config.js';
+import { asBiasAttr, asLayerAttr, asLayerAttrWithoutDrop, asParamAttr, type BiasAttr, type LayerAttr, type ParamAttr } from '../attrs.js';
+import { bool, finiteNumber, inRange, knownKeys, nonNegativeInt, oneOf, optionalName, positiveInt } from '../check.js';
+import type { ConvConfig, NormConfig, PoolConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { asLayer, denseInput } from '../inputs.js';
 import { LayerOutput, type ImageShape } from '../LayerOutput.js';
@@ -219,5 +219,49 @@ export function batchNorm(args: BatchNormArgs): LayerOutput {
         ...(drop ? { drop_rate: drop } : {}),
       };
     },
+  });
+}
+
+export interface ImgCmrnormArgs {
+  input: LayerOutput;
+  /** Channels in the normalisation window. */
+  size: number;
+  /** Default 0.0128 (Paddle's); the config holds `scale / size`. */
+  scale?: number;
+  /** Default 0.75. */
+  power?: number;
+  numChannels?: number;
+  name?: LayerName;
+  /** Paddle's img_cmrnorm_layer takes no dropout. */
+  layerAttr?: LayerAttr;
+}
+
+/**
+ * Cross-map response normalisation: each value divided by `(1 + scale/size · Σ x²)^power`, the sum over the
+ * `size` channels around its own (channels c − ⌊(size−1)/2⌋ … c + ⌊size/2⌋, clipped), at the same pixel.
+ * @paddle paddle.layer.img_cmrnorm (img_cmrnorm_layer)
+ * @example
+ * const normed = layer.imgCmrnorm({ input: conv, size: 5 });
+ */
+export function imgCmrnorm(args: ImgCmrnormArgs): LayerOutput {
+  const where = 'layer.imgCmrnorm';
+  knownKeys(where, args, ['input', 'size', 'scale', 'power', 'numChannels', 'name', 'layerAttr']);
+  const input = denseInput(where, 'input', asLayer(where, 'input', args.input));
+  const img = imageShape(where, input, args.numChannels);
+  const size = positiveInt(where, 'size', args.size);
+  const scale = args.scale === undefined ? 0.0128 : finiteNumber(where, 'scale', args.scale);
+  const power = args.power === undefined ? 0.75 : finiteNumber(where, 'power', args.power);
+  const name = optionalName(where, args.name);
+  asLayerAttrWithoutDrop(where, 'layerAttr', args.layerAttr);
+  const norm: NormConfig = {
+    norm_type: 'cmrnorm-projection', channels: img.channels, size, scale: scale / size, pow: power, output_x: img.width,
+    img_size: img.width, blocked: false, output_y: img.height, img_size_y: img.height,
+  };
+  return new LayerOutput({
+    prefix: 'crmnorm', ...(name ? { name } : {}), size: input.size, seqLevel: input.seqLevel, inputs: [input], image: img,
+    emit: (ctx) => ({
+      type: 'norm', size: input.size, active_type: '', inputs: [{ input_layer_name: ctx.nameOf(input), norm_conf: norm }],
+      height: img.height, width: img.width,
+    }),
   });
 }

@@ -50,8 +50,8 @@ describe('importProtostr: what Oar cannot rebuild is a clear error', () => {
   const fcText = () => exportProtostr(Topology.fromOutputs(layer.fc({ input: layer.data({ name: 'x', type: dataType.denseVector(4) }), size: 2 })).config);
 
   it('names a layer whose type Oar does not support', () => {
-    const text = fcText().replace('type: "fc"', 'type: "norm"');
-    expect(() => importProtostr(text)).toThrow(/layer "__fc_layer_0__" has type "norm", which Oar does not support; Oar imports data, fc, mixed/);
+    const text = fcText().replace('type: "fc"', 'type: "crf"');
+    expect(() => importProtostr(text)).toThrow(/layer "__fc_layer_0__" has type "crf", which Oar does not support; Oar imports data, fc, mixed/);
   });
 
   it('names a projection, an operator or an activation Oar does not support', () => {

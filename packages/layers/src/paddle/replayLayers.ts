@@ -99,6 +99,18 @@ const BUILDERS: Record<string, Build> = {
       ...opt('strideY', get('stride_y')), padding: get('padding') ?? 0, ...opt('paddingY', get('padding_y')), ...opt('layerAttr', c.drop()),
     });
   },
+  norm: (c) => {
+    const norm = need(msg(c.inputConfigs[0]!, 'norm_conf'), `${c.where}: norm_conf`);
+    const get = (key: string) => num(norm, key, `${c.where}: norm_conf`);
+    const type = str(norm, 'norm_type', c.where);
+    if (type !== 'cmrnorm-projection') throw unsupported(c, `norm_type ${JSON.stringify(type)}`);
+    if (bool(norm, 'blocked', c.where)) throw unsupported(c, 'blocked normalisation');
+    const size = need(get('size'), `${c.where}: norm_conf size`);
+    return layer.imgCmrnorm({
+      name: c.name, input: first(c), size, scale: timesExactly(get('scale') ?? 0, size), power: get('pow') ?? 0,
+      ...opt('numChannels', get('channels')),
+    });
+  },
   batch_norm: (c) => {
     const image = msg(c.inputConfigs[0]!, 'image_conf');
     return layer.batchNorm({
@@ -334,6 +346,13 @@ function uniformBounds(mean: number, std: number): { initialMin: number; initial
     }
   }
   return { initialMin: lo, initialMax: hi };
+}
+
+/** A number y with y / n === x exactly (x · n, nudged where rounding would not give x back). */
+function timesExactly(x: number, n: number): number {
+  const y = x * n;
+  for (const d of [0, -1, 1, -2, 2]) if (nudge(y, d) / n === x) return nudge(y, d);
+  return y;
 }
 
 /** x moved by `ulps` units in the last place. */

@@ -84,4 +84,13 @@ describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
     const got = infer(layer.pooling({ input: s, outputMaxIndex: true }), [[[[1, 5], [3, 5], [2, 0]]], [[[0, -1], [4, -2]]]]);
     expectRows(got, [[1, 0], [4, 3]]);
   });
+
+  it('imgCmrnorm: x · (1 + scale/size · Σ x² over the channel window)^−power, pixel by pixel', () => {
+    const odd = layer.data({ name: 'x', type: dataType.denseVector(3), height: 1, width: 1 });
+    // Window c−1 … c+1; scale 0.3 / 3 = 0.1; power 0.5.
+    expectRows(infer(layer.imgCmrnorm({ input: odd, size: 3, scale: 0.3, power: 0.5 }), [[[1, 2, 3]]]), [[1 / Math.sqrt(1.5), 2 / Math.sqrt(2.4), 3 / Math.sqrt(2.3)]]);
+    // Even size 2: window c … c+1 (Paddle's); two pixels, CHW [c0p0, c0p1, c1p0, c1p1]; scale 0.2 / 2; power 1.
+    const even = layer.data({ name: 'x', type: dataType.denseVector(4), height: 1, width: 2 });
+    expectRows(infer(layer.imgCmrnorm({ input: even, size: 2, scale: 0.2, power: 1 }), [[[1, 2, 3, 4]]]), [[1 / 2, 2 / 3, 3 / 1.9, 4 / 2.6]]);
+  });
 });

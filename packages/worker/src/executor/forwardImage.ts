@@ -128,4 +128,20 @@ const batchNorm: LayerForward = (config, inputs, ctx) => {
   return inputs[0]!.seq ? { data: out, seq: inputs[0]!.seq } : { data: out };
 };
 
-export const imageForwards: Record<string, LayerForward> = { exconv, pool, batch_norm: batchNorm };
+/**
+ * Paddle's cross-map response normalisation: x · (1 + scale · Σ x²)^(−pow), the sum over channels c + s for s in
+ * [−⌊(size−1)/2⌋, size − ⌊(size−1)/2⌋) within the image (`scale` is already divided by size in the config).
+ */
+const norm: LayerForward = (config, inputs, ctx) => {
+  const n = config.inputs[0]!.norm_conf!;
+  const x = nhwc(inputs[0]!, { channels: n.channels, height: n.img_size_y, width: n.img_size });
+  const [b, h, w, c] = x.shape;
+  const start = -Math.trunc((n.size - 1) / 2);
+  const band = new Float32Array(c * c);
+  for (let k = 0; k < c; k++) for (let j = 0; j < c; j++) if (k - j >= start && k - j < start + n.size) band[k * c + j] = 1;
+  const sums = tf.matMul(tf.square(x).reshape([b * h * w, c]), tf.tensor2d(band, [c, c]));
+  const denoms = tf.pow(tf.add(tf.mul(sums, n.scale), 1), -n.pow).reshape([b, h, w, c]);
+  return imageOut(config, tf.mul(x, denoms) as tf.Tensor4D, ctx, inputs[0]!);
+};
+
+export const imageForwards: Record<string, LayerForward> = { exconv, pool, batch_norm: batchNorm, norm };
