@@ -88,7 +88,7 @@ describe('oar import-paddle, infer, train --resume, export-paddle', () => {
   });
 
   it.each([
-    [['import-paddle', '--config', goldenFile('last_first_seq'), '--out', 'x'], /oar: import: layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/],
+    [['import-paddle', '--config', goldenFile('projections'), '--out', 'x'], /oar: import: layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/],
     [['import-paddle', '--config', goldenFile('test_fc'), '--out', 'x', '--data-type', 'data=dense'], /--data-type must be NAME=TYPE with TYPE one of dense_vector, integer_value/],
     [['import-paddle', '--config', 'nope.protostr', '--out', 'x'], /--config: cannot read nope\.protostr/],
     [['import-paddle', '--config', goldenFile('shared_lstm'), '--out', 'x', '--params', goldenFile('shared_lstm')], /tar: the header at byte 0 has a bad checksum/],

@@ -43,7 +43,7 @@ export const CONFIGS: Record<string, () => Topology> = {
  * Oar lacks); docs/PADDLE_COMPAT.md lists every missing part.
  */
 export const UNSUPPORTED: Record<string, RegExp> = {
-  last_first_seq: /layer "__first_seq_2__" \(seqlastins\) uses seq_pool_stride 5 \(a reduction every 5 rows\), which Oar does not support/,
+  last_first_seq: /layer "__first_seq_2__" \(seqlastins\): layer\.firstSeq: stride needs a plain sequence and aggLevel 'toNoSequence' \(as in Paddle\), got data "data" \(size 30, nested sequence\)/,
   projections: /layer "__mixed_1__" \(mixed\): layer\.tableProjection: input must be integer ids/,
   test_expand_layer: /layer "__expand_layer_1__" \(expand\): layer\.expand: expandLevel 'fromNoSequence' needs a non-sequence input/,
 };

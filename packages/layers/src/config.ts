@@ -123,6 +123,8 @@ export interface LayerConfig {
   trans_type?: 'seq' | 'non-seq';
   average_strategy?: 'average' | 'sum';
   select_first?: boolean;
+  /** `seqlastins`: one row per window of this many rows (Paddle's stride; absent or -1: whole sequences). */
+  seq_pool_stride?: number;
   /** `max` pooling: the index of each maximum (its row in the batch) instead of its value. */
   output_max_index?: boolean;
   num_filters?: number;

@@ -37,6 +37,8 @@ describe('misuse is a ConfigError at the call site that names the argument, the 
     ['imgCmrnorm size', () => layer.imgCmrnorm({ input: dense(4), numChannels: 1, size: 0 }), /^layer\.imgCmrnorm: size must be a positive integer, got 0$/],
     ['imgCmrnorm without an image', () => layer.imgCmrnorm({ input: dense(4), size: 3 }), /^layer\.imgCmrnorm: numChannels is needed: the input data "x" \(size 4\) has no image shape/],
     ['imgCmrnorm dropout', () => layer.imgCmrnorm({ input: dense(4), numChannels: 1, size: 1, layerAttr: layerAttr({ dropRate: 0.5 }) }), /^layer\.imgCmrnorm: layerAttr\.dropRate is not supported by this layer/],
+    ['lastSeq stride', () => layer.lastSeq({ input: seq(), stride: 0 }), /^layer\.lastSeq: stride must be a positive integer, got 0$/],
+    ['firstSeq stride of a nested sequence', () => layer.firstSeq({ input: layer.data({ name: 'n', type: dataType.denseVectorSubSequence(4) }), stride: 2 }), /^layer\.firstSeq: stride needs a plain sequence and aggLevel 'toNoSequence' \(as in Paddle\), got data "n" \(size 4, nested sequence\) with aggLevel 'toNoSequence'$/],
     ['pooling of non-sequence', () => layer.pooling({ input: dense() }), /^layer\.pooling: input must be a sequence, got data "x" \(size 4\)$/],
     ['pooling type', () => layer.pooling({ input: seq(), poolingType: 'median' as never }), /^layer\.pooling: poolingType must be one of 'max', 'avg', 'sum', got "median"$/],
     ['pooling toSequence of a plain sequence', () => layer.pooling({ input: seq(), aggLevel: 'toSequence' }), /aggLevel 'toSequence' reduces each sub-sequence and needs a nested sequence/],

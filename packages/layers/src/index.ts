@@ -5,7 +5,9 @@ export { selectiveFc, type SelectiveFcArgs } from './layers/selectiveFc.js';
 export { trans } from './layers/trans.js';
 export { embedding, mixed, mixedLayer, type EmbeddingArgs, type MixedArgs } from './layers/mixed.js';
 export { addto, concat, dropout, scaling, seqConcat, type AddtoArgs, type ConcatArgs } from './layers/combine.js';
-export { expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType } from './layers/sequence.js';
+export {
+  expand, firstSeq, lastSeq, pooling, AGG_LEVELS, type AggLevel, type PoolingArgs, type PoolingType, type SeqInstanceArgs,
+} from './layers/sequence.js';
 export {
   batchNorm, imgCmrnorm, imgConv, imgPool, imageShape, type BatchNormArgs, type ImgCmrnormArgs, type ImgConvArgs, type ImgPoolArgs,
 } from './layers/image.js';

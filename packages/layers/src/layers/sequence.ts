@@ -1,6 +1,6 @@
 import type { LayerName } from '../NameScope.js';
 import { asBiasAttr, asLayerAttrWithoutDrop, type BiasAttr, type LayerAttr } from '../attrs.js';
-import { bool, knownKeys, oneOf, optionalName } from '../check.js';
+import { bool, knownKeys, oneOf, optionalName, positiveInt } from '../check.js';
 import type { SeqLevel } from '../config.js';
 import { ConfigError, show } from '../errors.js';
 import { asLayer, denseInput, sequenceInput } from '../inputs.js';
@@ -71,18 +71,34 @@ export function pooling(args: PoolingArgs): LayerOutput {
   });
 }
 
+export interface SeqInstanceArgs {
+  input: LayerOutput;
+  aggLevel?: AggLevel;
+  /**
+   * Paddle's `stride`: one row per window of `stride` rows of a plain sequence, the output a sequence of them
+   * (windows counted from the start for lastSeq, from the end for firstSeq, as Paddle). Default: whole sequences.
+   */
+  stride?: number;
+  name?: LayerName;
+  layerAttr?: LayerAttr;
+}
+
 function seqInstance(first: boolean) {
   const where = first ? 'layer.firstSeq' : 'layer.lastSeq';
-  return (args: { input: LayerOutput; aggLevel?: AggLevel; name?: LayerName; layerAttr?: LayerAttr }): LayerOutput => {
-    knownKeys(where, args, ['input', 'aggLevel', 'name', 'layerAttr']);
+  return (args: SeqInstanceArgs): LayerOutput => {
+    knownKeys(where, args, ['input', 'aggLevel', 'stride', 'name', 'layerAttr']);
     const { layer, outLevel, transType } = reduction(where, args.input, args.aggLevel);
+    const stride = args.stride === undefined || args.stride === -1 ? undefined : positiveInt(where, 'stride', args.stride);
+    if (stride !== undefined && (transType === 'seq' || layer.seqLevel !== 1)) {
+      throw new ConfigError(`${where}: stride needs a plain sequence and aggLevel 'toNoSequence' (as in Paddle), got ${layer.describe()} with aggLevel '${transType === 'seq' ? 'toSequence' : 'toNoSequence'}'`);
+    }
     asLayerAttrWithoutDrop(where, 'layerAttr', args.layerAttr);
     const name = optionalName(where, args.name);
     return new LayerOutput({
-      prefix: first ? 'first_seq' : 'last_seq', ...(name ? { name } : {}), size: layer.size, seqLevel: outLevel, inputs: [layer],
+      prefix: first ? 'first_seq' : 'last_seq', ...(name ? { name } : {}), size: layer.size, seqLevel: stride ? 1 : outLevel, inputs: [layer],
       emit: (ctx) => ({
         type: 'seqlastins', size: layer.size, active_type: '', inputs: [{ input_layer_name: ctx.nameOf(layer) }],
-        ...(first ? { select_first: true } : {}), trans_type: transType,
+        ...(first ? { select_first: true } : {}), trans_type: transType, ...(stride ? { seq_pool_stride: stride } : {}),
       }),
     });
   };

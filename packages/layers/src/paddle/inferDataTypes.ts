@@ -174,7 +174,7 @@ class Net {
         const ins = inputNames(layer);
         let level: number;
         if (type === 'data') level = dataTypes.get(name)?.seqLevel ?? 0;
-        else if (REDUCTIONS.has(type)) level = layer.trans_type?.[0] === 'seq' ? 1 : 0;
+        else if (REDUCTIONS.has(type)) level = layer.trans_type?.[0] === 'seq' || Number(layer.seq_pool_stride?.[0] ?? -1) > 0 ? 1 : 0;
         else if (SEQUENCE_ONLY.has(type)) level = 1;
         else if (type === 'expand') level = at(ins[1]);
         else if (COSTS.has(type) || type === 'recurrent_layer_group') level = 0;

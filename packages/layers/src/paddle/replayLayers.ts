@@ -72,8 +72,8 @@ const BUILDERS: Record<string, Build> = {
     if (strategy !== 'average' && strategy !== 'sum') throw unsupported(c, `average_strategy ${JSON.stringify(strategy)}`);
     return pooling(c, strategy === 'sum' ? 'sum' : 'avg');
   },
-  seqlastins: (c) => noStride(c) ?? (c.bool('select_first') ? layer.firstSeq : layer.lastSeq)({
-    name: c.name, input: first(c), aggLevel: seqTrans(c) ? 'toSequence' : 'toNoSequence',
+  seqlastins: (c) => (c.bool('select_first') ? layer.firstSeq : layer.lastSeq)({
+    name: c.name, input: first(c), aggLevel: seqTrans(c) ? 'toSequence' : 'toNoSequence', ...opt('stride', c.num('seq_pool_stride')),
   }),
   expand: (c) => layer.expand({ name: c.name, input: first(c), expandAs: second(c), expandLevel: seqTrans(c) ? 'fromSequence' : 'fromNoSequence' }),
   exconv: (c) => {

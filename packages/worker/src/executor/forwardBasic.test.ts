@@ -93,4 +93,18 @@ describe.each(['cpu', 'wasm'] as const)('forward values on %s', (backend) => {
     const even = layer.data({ name: 'x', type: dataType.denseVector(4), height: 1, width: 2 });
     expectRows(infer(layer.imgCmrnorm({ input: even, size: 2, scale: 0.2, power: 1 }), [[[1, 2, 3, 4]]]), [[1 / 2, 2 / 3, 3 / 1.9, 4 / 2.6]]);
   });
+
+  it('firstSeq and lastSeq with a stride: a row per window, windows from the end for firstSeq, from the start for lastSeq', () => {
+    const s = layer.data({ name: 's', type: dataType.denseVectorSequence(1) });
+    // Sequences of 5 and 2 rows, values 0 … 6; stride 2.
+    const samples = [[[[0], [1], [2], [3], [4]]], [[[5], [6]]]];
+    const last = layer.lastSeq({ input: s, stride: 2 });
+    const first = layer.firstSeq({ input: s, stride: 2 });
+    // lastSeq: windows [0, 1] [2, 3] [4] | [5, 6]; firstSeq: windows [0] [1, 2] [3, 4] | [5, 6].
+    expectRows(infer(last, samples), [[1], [3], [4], [6]]);
+    expectRows(infer(first, samples), [[0], [1], [3], [5]]);
+    const topology = Topology.fromOutputs(last);
+    const out = new Network(topology).infer(Feeds.fromSamples(topology, samples), Parameters.create(topology, { seed: 1 }), [topology.outputNames[0]!]);
+    expect(Array.from(out.get(topology.outputNames[0]!)!.seqStarts!)).toEqual([0, 3, 4]);
+  });
 });

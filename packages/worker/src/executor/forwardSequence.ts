@@ -73,9 +73,31 @@ function maxIndex(x: tf.Tensor2D, starts: Int32Array): tf.Tensor2D {
 const seqlastins: LayerForward = (config, inputs) => {
   const value = inputs[0]!;
   const { starts, outSeq } = reductionSegments(config, value);
+  const stride = config.seq_pool_stride ?? -1;
+  if (stride > 0) {
+    const windows = strideWindows(starts, stride, config.select_first === true);
+    return withSeq(tf.gather(flat(value), int32(edgeRows(windows.starts, config.select_first === true))), { starts: windows.outStarts });
+  }
   const rows = edgeRows(starts, config.select_first === true);
   return withSeq(tf.gather(flat(value), int32(rows)), outSeq);
 };
+
+/**
+ * Paddle's `poolSequenceWithStride`: each sequence cut into windows of `stride` rows, counted from its start (or,
+ * `fromEnd`, from its end, as first_seq does); returns the window bounds and the window count of each sequence.
+ * Sequences [0, 9, 14] with stride 5 give windows [0, 5, 9, 14] (from the end: [0, 4, 9, 14]) and starts [0, 2, 3].
+ */
+export function strideWindows(starts: Int32Array, stride: number, fromEnd: boolean): { starts: Int32Array; outStarts: Int32Array } {
+  const bounds: number[] = [starts[0]!];
+  const outStarts = new Int32Array(starts.length);
+  for (let s = 0; s + 1 < starts.length; s++) {
+    const [a, b] = [starts[s]!, starts[s + 1]!];
+    const count = Math.ceil((b - a) / stride);
+    for (let k = 1; k <= count; k++) bounds.push(fromEnd ? b - (count - k) * stride : Math.min(a + k * stride, b));
+    outStarts[s + 1] = outStarts[s]! + count;
+  }
+  return { starts: Int32Array.from(bounds), outStarts };
+}
 
 const expand: LayerForward = (config, inputs) => {
   const [value, target] = inputs as [Value, Value];
