@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { OptimizerConfig } from './optimizerConfig.js';
 import { cloneOptimizerState, decodeOptimizerState, encodeOptimizerState } from './optimizerState.js';
-import { ParameterOptimizer, createOptimizer } from './parameterOptimizer.js';
+import { ParameterOptimizer, createOptimizer, moveTowards } from './parameterOptimizer.js';
 import { expectClose, loadOptimizerFixtures } from './testing/optimizerFixtures.js';
 
 const fixtures = loadOptimizerFixtures();
@@ -51,6 +51,43 @@ describe('ParameterOptimizer.update against torch.optim / numpy (Paddle formulas
       expect(state.step).toBe(c.steps.length);
     });
   }
+});
+
+describe('ParameterOptimizer.updateMean (a running mean moved by one more gradient, folded into the update)', () => {
+  const configs: OptimizerConfig[] = [{ type: 'sgd', learningRate: 0.1 }, { type: 'adam', learningRate: 0.01 }, ...ALL_TYPES];
+  for (const config of configs) {
+    it(`${JSON.stringify(config)}: the same values, bit for bit, as moveTowards then update, over 3 steps`, () => {
+      const opt = createOptimizer(config);
+      const fused = { value: floats(1000, 1), state: opt.createState(1000) };
+      const reference = { value: fused.value.slice(), state: opt.createState(1000) };
+      for (let step = 0; step < 3; step++) {
+        const mean = floats(1000, 10 + step);
+        const x = floats(1000, 20 + step);
+        const a = 64 / (32 + 64);
+        const stored = mean.slice();
+        moveTowards(stored, a, x);
+        const progress = { numSamplesProcessed: 96 * step, pass: 0 };
+        opt.update(reference.value, stored, reference.state, progress);
+        opt.updateMean(fused.value, mean.slice(), a, x, fused.state, progress);
+        expect(Array.from(fused.value), `step ${step}`).toEqual(Array.from(reference.value));
+        expect(fused.state).toEqual(reference.state);
+      }
+    });
+  }
+
+  it('leaves the mean as it was where it folds (plain SGD, Adam); refuses arrays of other lengths', () => {
+    for (const config of [{ type: 'sgd', learningRate: 0.1 }, { type: 'adam', learningRate: 0.01 }] as OptimizerConfig[]) {
+      const opt = createOptimizer(config);
+      const mean = floats(10, 3);
+      const before = mean.slice();
+      opt.updateMean(floats(10, 1), mean, 0.5, floats(10, 2), opt.createState(10));
+      expect(mean).toEqual(before);
+    }
+    const opt = createOptimizer({ type: 'sgd', learningRate: 0.1 });
+    expect(() => opt.updateMean(new Float32Array(4), new Float32Array(3), 0.5, new Float32Array(4), opt.createState(4))).toThrow(
+      /updateMean: mean length 3 and x length 4 must match value length 4/,
+    );
+  });
 });
 
 describe('ParameterOptimizer.updateRows (lazy sparse rows)', () => {

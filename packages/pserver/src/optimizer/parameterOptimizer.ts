@@ -11,9 +11,9 @@ import {
 import { checkSlots, type OptimizerState } from './optimizerState.js';
 import { adadeltaStep } from './rules/adadeltaStep.js';
 import { adagradStep } from './rules/adagradStep.js';
-import { adamStep, adamStepSize } from './rules/adamStep.js';
+import { adamMeanStep, adamStep, adamStepSize } from './rules/adamStep.js';
 import { rmspropStep } from './rules/rmspropStep.js';
-import { sgdStep } from './rules/sgdStep.js';
+import { sgdMeanStep, sgdStep } from './rules/sgdStep.js';
 
 /** Slot that marks, per row of a sparse table, whether RMSProp has updated the row yet (0 or 1). */
 const ROW_SEEN = 'rowSeen';
@@ -111,6 +111,34 @@ export class ParameterOptimizer {
     checkSlots('update', state, this.slotNames, value.length);
     const lr = this.stepScale(this.learningRate(progress, 'update'), state.step);
     this.apply(value, 0, grad, 0, value.length, state.slots, lr, state.step === 0);
+    state.slots[ROW_SEEN]?.fill(1);
+    state.step += 1;
+  }
+
+  /**
+   * `update` with the gradient `mean + a·(x − mean)`: a running mean (a pserver's mean of a step's pushes)
+   * moved by one more gradient. The same values as `moveTowards(mean, a, x)` then `update(value, mean, ...)`,
+   * bit for bit; plain SGD and Adam do it in one pass without storing the mean, the other rules store it in
+   * `mean` first (so `mean` may be overwritten).
+   *
+   * @example
+   * // the mean of two trainers' gradients, g1 over 32 samples and g2 over 64
+   * opt.updateMean(weights, g1, 64 / 96, g2, state, { numSamplesProcessed: 6400, pass: 1 });
+   */
+  updateMean(value: Float32Array, mean: Float32Array, a: number, x: Float32Array, state: OptimizerState, progress?: TrainingProgress): void {
+    if (mean.length !== value.length || x.length !== value.length) {
+      throw new ShapeError(`updateMean: mean length ${mean.length} and x length ${x.length} must match value length ${value.length}`);
+    }
+    checkSlots('updateMean', state, this.slotNames, value.length);
+    const c = this.config;
+    const { momentum: mu, l2, gradientClipping: clip } = this.settings;
+    const lr = this.stepScale(this.learningRate(progress, 'updateMean'), state.step);
+    if ((c.type === 'sgd' || c.type === 'momentum') && mu === 0 && l2 === 0 && clip === Infinity) sgdMeanStep(value, mean, a, x, lr);
+    else if (c.type === 'adam') adamMeanStep(value, mean, a, x, state.slots.momentum!, state.slots.secondMomentum!, lr, c.beta1, c.beta2, c.epsilon, l2, clip);
+    else {
+      moveTowards(mean, a, x);
+      this.apply(value, 0, mean, 0, value.length, state.slots, lr, state.step === 0);
+    }
     state.slots[ROW_SEEN]?.fill(1);
     state.step += 1;
   }
@@ -220,6 +248,11 @@ function slotNamesOf(type: ResolvedOptimizerConfig['type'], hasMomentum: boolean
     case 'adadelta':
       return ['gradSquareMean', 'updateSquareMean', ...momentum];
   }
+}
+
+/** y += a·(x − y): moves a running mean towards x by the weight a = w / (samples so far + w). */
+export function moveTowards(y: Float32Array, a: number, x: Float32Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * (x[i]! - y[i]!);
 }
 
 /** Validates the sparse arguments; returns the number of rows of the table. */

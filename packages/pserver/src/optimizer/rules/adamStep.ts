@@ -50,3 +50,42 @@ export function adamStep(
     value[j] = w - (alpha * mj) / (Math.sqrt(vj) + epsilon);
   }
 }
+
+/**
+ * {@link adamStep} over a whole parameter on the gradient `mean + a·(x − mean)`: a running mean moved by
+ * one more gradient, folded into the update so that the mean is never stored (bit for bit the same values).
+ * `mean` is not modified.
+ *
+ * @example
+ * adamMeanStep(value, g1, w2 / (w1 + w2), g2, m, v, adamStepSize(1e-3, 0.9, 0.999, 1), 0.9, 0.999, 1e-8, 0, Infinity);
+ */
+export function adamMeanStep(
+  value: Float32Array,
+  mean: Float32Array,
+  a: number,
+  x: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  alpha: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  l2: number,
+  clip: number,
+): void {
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const lo = -clip;
+  for (let j = 0; j < value.length; j++) {
+    const s = mean[j]!;
+    // Rounded to float32 as a stored mean would be, so that clipping sees the same value.
+    let g = Math.min(clip, Math.max(lo, Math.fround(s + a * (x[j]! - s))));
+    const w = value[j]!;
+    g += l2 * w;
+    const mj = beta1 * m[j]! + c1 * g;
+    const vj = beta2 * v[j]! + c2 * g * g;
+    m[j] = mj;
+    v[j] = vj;
+    value[j] = w - (alpha * mj) / (Math.sqrt(vj) + epsilon);
+  }
+}

@@ -45,3 +45,20 @@ export function sgdStep(
     value[j] = w + m;
   }
 }
+
+/**
+ * {@link sgdStep} without momentum, L2 or clipping, on the gradient `mean + a·(x − mean)`: a running mean
+ * moved by one more gradient, folded into the update so that the mean is never stored (one pass instead
+ * of two, bit for bit the same values). `mean` is not modified.
+ *
+ * @example
+ * // the samples-weighted mean of g1 (w1 samples) and g2 (w2 samples), applied with lr 0.01
+ * sgdMeanStep(value, g1, w2 / (w1 + w2), g2, 0.01);
+ */
+export function sgdMeanStep(value: Float32Array, mean: Float32Array, a: number, x: Float32Array, lr: number): void {
+  for (let i = 0; i < value.length; i++) {
+    const m = mean[i]!;
+    // Rounded to float32 as a stored mean would be: the same result as storing the mean, then sgdStep.
+    value[i] -= lr * Math.fround(m + a * (x[i]! - m));
+  }
+}
