@@ -229,7 +229,7 @@ export class ParameterServer {
     });
     if (!found) return;
     const h = found.header;
-    this.#shard = Shard.create(h.init, found.sections.slice(0, h.parts), this.mode, found.sections.slice(h.parts));
+    this.#shard = Shard.create(h.init, found.sections.slice(0, h.parts), found.sections.slice(h.parts));
     this.#step = h.step;
     this.#samplesProcessed = h.samplesProcessed;
     this.#pass = h.pass;
@@ -340,7 +340,7 @@ export class ParameterServer {
       return answer({ step: this.#step });
     }
     const { modelHash, server, numServers, blockSize, params, optimizer } = request;
-    this.#shard = Shard.create({ modelHash, server, numServers, blockSize, params, optimizer }, data, this.mode);
+    this.#shard = Shard.create({ modelHash, server, numServers, blockSize, params, optimizer }, data);
     if (server === 0) this.#master = new TaskMaster(this.numTrainers, this.mode);
     this.#lastSeen.fill(Date.now());
     this.#log(`pserver: initialised by trainer ${request.trainer}: pserver ${server} of ${numServers}, ${this.#shard.blocks.length} blocks and ${this.#shard.tables.size} tables, ${this.#shard.floats} floats (${this.mode})`);
@@ -417,8 +417,7 @@ export class ParameterServer {
     if (!shard || this.mode !== 'sync' || this.#pushed.size === 0) return;
     for (let t = 0; t < this.numTrainers; t++) if (this.#waitsFor(t) && !this.#pushed.has(t)) return;
     const samples = shard.stepSamples;
-    const { gradients, tableScale } = shard.takeStep();
-    shard.apply(gradients, tableScale, { numSamplesProcessed: this.#samplesProcessed, pass: this.#pass });
+    shard.applyStep({ numSamplesProcessed: this.#samplesProcessed, pass: this.#pass });
     this.#samplesProcessed += samples;
     this.#step++;
     this.#pushed.clear();

@@ -1,8 +1,8 @@
 import { ProtocolError, show } from '../errors.js';
 import type { OptimizerConfig } from '../optimizer/optimizerConfig.js';
 import { checkSlots, decodeOptimizerState, encodeOptimizerState, type OptimizerState } from '../optimizer/optimizerState.js';
-import { ParameterOptimizer } from '../optimizer/parameterOptimizer.js';
-import { bytesOf, floatsOf, intsOf, MAX_FRAMES, type SyncMode, type TableRows } from './protocol.js';
+import { moveTowards, ParameterOptimizer } from '../optimizer/parameterOptimizer.js';
+import { bytesOf, floatsOf, intsOf, MAX_FRAMES, type TableRows } from './protocol.js';
 import { localRowCount, planShards, type Block, type ParameterSpec } from './shardPlan.js';
 
 /** What trainer 0's init tells a pserver, and what a checkpoint keeps to rebuild the shard. */
@@ -19,8 +19,6 @@ interface DenseBlock extends Block {
   value: Float32Array;
   state: OptimizerState;
   optimizer: ParameterOptimizer;
-  /** Sync: the samples-weighted mean gradient of the current step's pushes so far. */
-  sum: Float32Array;
 }
 
 interface LocalTable {
@@ -53,6 +51,14 @@ export interface TableWanted {
  */
 export class Shard {
   readonly params: readonly ParameterSpec[];
+  /**
+   * Sync: the samples-weighted mean gradient per block of the step's pushes before the last one. It is the
+   * first push's own gradient arrays (views of its frames, which the pserver owns), moved in place by later
+   * pushes: no copy, and no memory held between steps.
+   */
+  #mean: Float32Array[] | undefined;
+  /** Sync: the step's last push, not yet in #mean: folded in by the next push, or into the update (one pass). */
+  #last: { blocks: Float32Array[]; a: number } | undefined;
 
   private constructor(
     readonly init: ShardInit,
@@ -68,7 +74,7 @@ export class Shard {
    * Builds the shard `init` describes from its frames: the values of this pserver's blocks, then of its part
    * of each table. `states` (from a checkpoint) restores the optimizer states, in the same order.
    */
-  static create(init: ShardInit, values: readonly Uint8Array[], mode: SyncMode, states?: readonly Uint8Array[]): Shard {
+  static create(init: ShardInit, values: readonly Uint8Array[], states?: readonly Uint8Array[]): Shard {
     checkInitShape(init, values.length);
     let plan;
     try {
@@ -98,7 +104,7 @@ export class Shard {
       const name = plan.params[b.param]!.name;
       const value = floatsOf(values[k]!, b.length, `init block ${k} (${name}[${b.offset}..])`).slice();
       const optimizer = optimizers[b.param]!;
-      return { ...b, value, optimizer, state: state(k, optimizer, b.length), sum: new Float32Array(mode === 'sync' ? b.length : 0) };
+      return { ...b, value, optimizer, state: state(k, optimizer, b.length) };
     });
     const tables = new Map<number, LocalTable>();
     tableParams.forEach((param, k) => {
@@ -122,7 +128,8 @@ export class Shard {
     if (data.length !== expected) {
       throw new ProtocolError(`push: expected ${this.blocks.length} block frames + 2 × ${tableRows.length} table frames = ${expected}, got ${data.length}`);
     }
-    // Views of the frames: a push is summed (sync) or applied (async) before the handler returns.
+    // Views of the frames (owned by the pserver once received): applied at once (async), or kept as the
+    // step's mean or folded into it (sync), never copied.
     const blocks = this.blocks.map((b, k) => floatsOf(data[k]!, b.length, `push block ${k} (${this.params[b.param]!.name}[${b.offset}..])`));
     const tables = tableRows.map(([param, n], k) => {
       const table = this.table(param, 'push');
@@ -135,16 +142,16 @@ export class Shard {
 
   /**
    * Sync: adds a push to the step's sums. Dense blocks keep the running samples-weighted mean: the step's
-   * first push is copied, each later one moves the mean by w / (samples so far) towards its gradient (one
-   * pass over the floats per push); table rows keep Σ w·g.
+   * first push is the mean (its arrays are kept, not copied), each later one moves it by w / (samples so far)
+   * towards its gradient, one pass over the floats, deferred until the next push or into the update. Table
+   * rows keep Σ w·g. The push's block arrays belong to the shard from here on (they are written to).
    */
   accumulate(g: ShardGradients, w: number): void {
     if (w > 0) {
-      const first = this.stepSamples === 0;
-      const a = w / (this.stepSamples + w);
-      for (let k = 0; k < g.blocks.length; k++) {
-        if (first) this.blocks[k]!.sum.set(g.blocks[k]!);
-        else moveTowards(this.blocks[k]!.sum, a, g.blocks[k]!);
+      if (this.stepSamples === 0) this.#mean = g.blocks;
+      else {
+        this.#foldLast();
+        this.#last = { blocks: g.blocks, a: w / (this.stepSamples + w) };
       }
     }
     for (const { table, localRows, values } of g.tables) {
@@ -157,31 +164,48 @@ export class Shard {
     this.stepSamples += w;
   }
 
-  /** Sync: the step's weighted mean gradient, ready for `apply` (and the sums cleared for the next step). */
-  takeStep(): { gradients: ShardGradients; tableScale: number } {
+  /**
+   * Sync: applies the step's weighted mean gradient (a zero gradient when no trainer had samples) with the
+   * optimizer of every block and touched table row, and clears the sums for the next step. The last push
+   * is folded into each block's update rather than into the mean first.
+   */
+  applyStep(progress: { numSamplesProcessed: number; pass: number }): void {
+    const mean = this.stepSamples > 0 ? this.#mean : undefined;
+    const last = mean ? this.#last : undefined;
+    this.blocks.forEach((b, k) => {
+      if (last) b.optimizer.updateMean(b.value, mean![k]!, last.a, last.blocks[k]!, b.state, progress);
+      else b.optimizer.update(b.value, mean ? mean[k]! : new Float32Array(b.length), b.state, progress);
+    });
     const tableScale = this.stepSamples > 0 ? 1 / this.stepSamples : 0;
-    // A step in which no trainer had samples applies a zero gradient.
-    if (this.stepSamples === 0) for (const b of this.blocks) b.sum.fill(0);
     const tables = [...this.tables.values()].map((table) => {
       const localRows = Int32Array.from(table.sum.keys()).sort();
       const values = new Float32Array(localRows.length * table.width);
       localRows.forEach((row, k) => values.set(table.sum.get(row)!, k * table.width));
-      table.sum.clear();
       return { table, localRows, values };
     });
-    this.stepSamples = 0;
-    return { gradients: { blocks: this.blocks.map((b) => b.sum), tables }, tableScale };
+    this.apply({ blocks: [], tables }, tableScale, progress);
+    this.discardStep();
+  }
+
+  /** Sync: moves the mean by the deferred last push. */
+  #foldLast(): void {
+    const last = this.#last;
+    if (!last) return;
+    this.#mean!.forEach((m, k) => moveTowards(m, last.a, last.blocks[k]!));
+    this.#last = undefined;
   }
 
   /** Sync: forgets the current step's partial sums (a restored pserver catching up with its trainers). */
   discardStep(): void {
     for (const t of this.tables.values()) t.sum.clear();
+    this.#mean = undefined;
+    this.#last = undefined;
     this.stepSamples = 0;
   }
 
-  /** Runs the optimizer of every block and touched table row once. */
+  /** Runs the optimizer of every block (given in `g`) and touched table row once. */
   apply(g: ShardGradients, tableScale: number, progress: { numSamplesProcessed: number; pass: number }): void {
-    this.blocks.forEach((b, k) => b.optimizer.update(b.value, g.blocks[k]!, b.state, progress));
+    g.blocks.forEach((grad, k) => this.blocks[k]!.optimizer.update(this.blocks[k]!.value, grad, this.blocks[k]!.state, progress));
     for (const { table, localRows, values } of g.tables) {
       if (tableScale !== 1) scaleInto(values, tableScale, values);
       table.optimizer.updateRows(table.value, values, localRows, table.width, table.state, progress);
@@ -285,7 +309,3 @@ function addScaled(y: Float32Array, a: number, x: Float32Array): void {
   for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
 }
 
-/** y += a·(x − y) */
-function moveTowards(y: Float32Array, a: number, x: Float32Array): void {
-  for (let i = 0; i < y.length; i++) y[i]! += a * (x[i]! - y[i]!);
-}
