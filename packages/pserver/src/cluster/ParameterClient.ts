@@ -208,7 +208,10 @@ export class ParameterClient {
     await Promise.all(this.#connections.map((c) => this.#request(c, { op: 'idle', pass }, [])));
   }
 
-  /** Fills the given arrays with the pservers' values once they have applied `minStep` steps; returns their steps. */
+  /**
+   * Fills the given arrays with the pservers' values once they have applied `minStep` steps; returns their
+   * steps. Each pserver's reply is copied in as it arrives, while the others' are still on the way.
+   */
   async pull(args: PullArgs): Promise<number[]> {
     const plan = this.#needPlan();
     const index = new Map(plan.params.map((p, i) => [p.name, i]));
@@ -229,31 +232,36 @@ export class ParameterClient {
           wanted.push({ param, table, rowIds: mine });
         }
       }
-      return this.#request(c, { op: 'pull', minStep: args.minStep, dense: args.dense !== undefined, tables }, frames).then((reply) => ({ reply, wanted, s }));
+      return this.#request(c, { op: 'pull', minStep: args.minStep, dense: args.dense !== undefined, tables }, frames).then((reply) => {
+        this.#fill(args, plan, s, reply, wanted);
+        return reply;
+      });
     }));
-    for (const { reply, wanted, s } of replies) {
-      let k = 0;
-      const next = (n: number, what: string) => floatsOf(reply.frames[k++]!, n, `pull reply from ${this.#connections[s]!.endpoint}: ${what}`);
-      if (args.dense) {
-        for (const b of plan.blocks[s]!) {
-          const p = plan.params[b.param]!;
-          const target = args.dense.get(p.name);
-          if (!target) throw new ConfigError(`pull: no array given for dense parameter ${show(p.name)}`);
-          target.set(next(b.length, `${p.name}[${b.offset}..]`), b.offset);
-        }
-      }
-      for (const { param, table, rowIds } of wanted) {
-        const { width, rows } = plan.params[param]!.table!;
-        if (rowIds === 'all') {
-          const local = next(localRowCount(rows, s, plan.numServers) * width, plan.params[param]!.name);
-          for (let j = 0, r = s; r < rows; j++, r += plan.numServers) table.set(local.subarray(j * width, (j + 1) * width), r * width);
-        } else {
-          const got = next(rowIds.length * width, plan.params[param]!.name);
-          rowIds.forEach((r, j) => table.set(got.subarray(j * width, (j + 1) * width), r * width));
-        }
+    return replies.map((r) => r.header.step!);
+  }
+
+  /** Copies pserver s's pull reply into the caller's arrays. */
+  #fill(args: PullArgs, plan: ShardPlan, s: number, reply: Response, wanted: { param: number; table: Float32Array; rowIds: Int32Array | 'all' }[]): void {
+    let k = 0;
+    const next = (n: number, what: string) => floatsOf(reply.frames[k++]!, n, `pull reply from ${this.#connections[s]!.endpoint}: ${what}`);
+    if (args.dense) {
+      for (const b of plan.blocks[s]!) {
+        const p = plan.params[b.param]!;
+        const target = args.dense.get(p.name);
+        if (!target) throw new ConfigError(`pull: no array given for dense parameter ${show(p.name)}`);
+        target.set(next(b.length, `${p.name}[${b.offset}..]`), b.offset);
       }
     }
-    return replies.map((r) => r.reply.header.step!);
+    for (const { param, table, rowIds } of wanted) {
+      const { width, rows } = plan.params[param]!.table!;
+      if (rowIds === 'all') {
+        const local = next(localRowCount(rows, s, plan.numServers) * width, plan.params[param]!.name);
+        for (let j = 0, r = s; r < rows; j++, r += plan.numServers) table.set(local.subarray(j * width, (j + 1) * width), r * width);
+      } else {
+        const got = next(rowIds.length * width, plan.params[param]!.name);
+        rowIds.forEach((r, j) => table.set(got.subarray(j * width, (j + 1) * width), r * width));
+      }
+    }
   }
 
   /** Tells every pserver this trainer's pass is over; resolves when every trainer has said so. */
