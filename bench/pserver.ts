@@ -2,6 +2,8 @@
 // processes; per-step sync overhead for the example models; sparse bytes per step against rows touched.
 //   npm run bench:pserver            (~2 min)
 //   npm run bench:pserver -- --quick (fewer steps)
+//   npm run bench:pserver -- --dense --rounds 5 (only the 10M-float model: raw and Oar taken turn about 5 times,
+//                                                each round printed, then the medians; for a busy machine)
 // Every figure comes from separate processes (2 pservers, 2 trainers) on tcp://127.0.0.1.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,8 @@ import { Network, type TrainConfig } from '@oar/worker';
 
 const self = fileURLToPath(import.meta.url);
 const quick = process.argv.includes('--quick');
+const denseOnly = process.argv.includes('--dense');
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 1;
 
 type Message =
   | { kind: 'ready'; endpoint: string; raw: string }
@@ -132,6 +136,11 @@ async function run(specs: ParameterSpec[], steps: number, what: 'oar' | 'raw', r
   return { seconds, bytes, gbps: bytes / seconds / 1e9, msPerStep: (seconds / steps) * 1000, perTrainerStepBytes: results[0]!.bytes / steps };
 }
 
+/** The run of median ms/step (the lower middle one of an even count). */
+function median<T extends { msPerStep: number }>(runs: T[]): T {
+  return [...runs].sort((a, b) => a.msPerStep - b.msPerStep)[Math.floor((runs.length - 1) / 2)]!;
+}
+
 async function main(): Promise<void> {
   const role = process.argv[2];
   if (role === 'server') return serverMain(Number(process.argv[3]));
@@ -141,13 +150,21 @@ async function main(): Promise<void> {
   // 1. A 10M-float dense model (10 parameters of 1M floats): push gradients, pull values, every step.
   const dense10M = Array.from({ length: 10 }, (_, i): ParameterSpec => ({ name: `w${i}`, size: 1_000_000 }));
   const steps = quick ? 5 : 20;
-  const raw = await run(dense10M, steps, 'raw');
-  const oar = await run(dense10M, steps, 'oar');
-  console.log('\n10M floats (40 MB) per push and per pull, 2 trainers; GB/s = tensor bytes both ways, both trainers, / wall time');
+  const raws: Awaited<ReturnType<typeof run>>[] = [];
+  const oars: Awaited<ReturnType<typeof run>>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    raws.push(await run(dense10M, steps, 'raw'));
+    oars.push(await run(dense10M, steps, 'oar'));
+    if (rounds > 1) console.log(`round ${r + 1}: raw ${raws[r]!.msPerStep.toFixed(1)} ms/step, Oar ${oars[r]!.msPerStep.toFixed(1)} ms/step (${((raws[r]!.msPerStep / oars[r]!.msPerStep) * 100).toFixed(0)} %)`);
+  }
+  const raw = median(raws);
+  const oar = median(oars);
+  console.log(`\n10M floats (40 MB) per push and per pull, 2 trainers; GB/s = tensor bytes both ways, both trainers, / wall time${rounds > 1 ? `; medians of ${rounds} rounds` : ''}`);
   console.log('| path | ms/step | GB/s | share of raw |');
   console.log('|---|---|---|---|');
   console.log(`| raw ZeroMQ multipart (same frames, echo) | ${raw.msPerStep.toFixed(1)} | ${raw.gbps.toFixed(2)} | 100 % |`);
   console.log(`| Oar push + pull (sum, SGD update, release) | ${oar.msPerStep.toFixed(1)} | ${oar.gbps.toFixed(2)} | ${((oar.gbps / raw.gbps) * 100).toFixed(0)} % |`);
+  if (denseOnly) return;
 
   // 2. Sync overhead per step for the example models (their parameter shapes), no compute.
   const models: Record<string, ParameterSpec[]> = {
