@@ -58,11 +58,11 @@ describe('ParameterOptimizer.updateMean (a running mean moved by one more gradie
   for (const config of configs) {
     it(`${JSON.stringify(config)}: the same values, bit for bit, as moveTowards then update, over 3 steps`, () => {
       const opt = createOptimizer(config);
-      const fused = { value: floats(1000, 1), state: opt.createState(1000) };
-      const reference = { value: fused.value.slice(), state: opt.createState(1000) };
+      const fused = { value: floats(1003, 1), state: opt.createState(1003) };
+      const reference = { value: fused.value.slice(), state: opt.createState(1003) };
       for (let step = 0; step < 3; step++) {
-        const mean = floats(1000, 10 + step);
-        const x = floats(1000, 20 + step);
+        const mean = floats(1003, 10 + step);
+        const x = floats(1003, 20 + step);
         const a = 64 / (32 + 64);
         const stored = mean.slice();
         moveTowards(stored, a, x);
