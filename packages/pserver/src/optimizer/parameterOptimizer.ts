@@ -108,11 +108,7 @@ export class ParameterOptimizer {
     if (grad.length !== value.length) {
       throw new ShapeError(`update: grad length ${grad.length} does not match value length ${value.length}`);
     }
-    checkSlots('update', state, this.slotNames, value.length);
-    const lr = this.stepScale(this.learningRate(progress, 'update'), state.step);
-    this.apply(value, 0, grad, 0, value.length, state.slots, lr, state.step === 0);
-    state.slots[ROW_SEEN]?.fill(1);
-    state.step += 1;
+    this.#advance('update', value, state, progress, (lr) => this.apply(value, 0, grad, 0, value.length, state.slots, lr, state.step === 0));
   }
 
   /**
@@ -129,16 +125,22 @@ export class ParameterOptimizer {
     if (mean.length !== value.length || x.length !== value.length) {
       throw new ShapeError(`updateMean: mean length ${mean.length} and x length ${x.length} must match value length ${value.length}`);
     }
-    checkSlots('updateMean', state, this.slotNames, value.length);
     const c = this.config;
     const { momentum: mu, l2, gradientClipping: clip } = this.settings;
-    const lr = this.stepScale(this.learningRate(progress, 'updateMean'), state.step);
-    if ((c.type === 'sgd' || c.type === 'momentum') && mu === 0 && l2 === 0 && clip === Infinity) sgdMeanStep(value, mean, a, x, lr);
-    else if (c.type === 'adam') adamMeanStep(value, mean, a, x, state.slots.momentum!, state.slots.secondMomentum!, lr, c.beta1, c.beta2, c.epsilon, l2, clip);
-    else {
-      moveTowards(mean, a, x);
-      this.apply(value, 0, mean, 0, value.length, state.slots, lr, state.step === 0);
-    }
+    this.#advance('updateMean', value, state, progress, (lr) => {
+      if ((c.type === 'sgd' || c.type === 'momentum') && mu === 0 && l2 === 0 && clip === Infinity) sgdMeanStep(value, mean, a, x, lr);
+      else if (c.type === 'adam') adamMeanStep(value, mean, a, x, state.slots.momentum!, state.slots.secondMomentum!, lr, c.beta1, c.beta2, c.epsilon, l2, clip);
+      else {
+        moveTowards(mean, a, x);
+        this.apply(value, 0, mean, 0, value.length, state.slots, lr, state.step === 0);
+      }
+    });
+  }
+
+  /** One dense step of `update` or `updateMean`: checks the state, runs `step` at this step's rate, advances. */
+  #advance(where: string, value: Float32Array, state: OptimizerState, progress: TrainingProgress | undefined, step: (lr: number) => void): void {
+    checkSlots(where, state, this.slotNames, value.length);
+    step(this.stepScale(this.learningRate(progress, where), state.step));
     state.slots[ROW_SEEN]?.fill(1);
     state.step += 1;
   }
